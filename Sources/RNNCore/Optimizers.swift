@@ -1,0 +1,140 @@
+/// An update rule that moves parameters against their gradient.
+///
+/// State (velocities, running averages) is kept per block name, so one optimizer serves one
+/// model whose block names do not change.
+public protocol Optimizer {
+  /// Updates every block of `parameters` using the block of the same name in `gradients`.
+  mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P)
+}
+
+extension Optimizer {
+  fileprivate static func gradientTable<P: Parameterized>(_ gradients: P) -> [String: Matrix] {
+    Dictionary(gradients.namedParameters.map { ($0.name, $0.value) }) { a, _ in a }
+  }
+
+  fileprivate static func gradient(
+    _ table: [String: Matrix], _ name: String, like m: Matrix
+  )
+    -> Matrix
+  {
+    guard let g = table[name] else {
+      preconditionFailed("Optimizer: no gradient for block \"\(name)\"")
+    }
+    shapePrecondition(
+      g.rows == m.rows && g.cols == m.cols,
+      "Optimizer: gradient of \"\(name)\" is \(g.shapeDescription), parameter is \(m.shapeDescription)"
+    )
+    return g
+  }
+}
+
+/// Stochastic gradient descent with optional (heavy-ball) momentum:
+/// `v ← μ v - η g`, `θ ← θ + v`. With `μ = 0` this is plain `θ ← θ - η g`.
+public struct SGD: Optimizer {
+  public var learningRate: Double
+  public var momentum: Double
+  private var velocity: [String: Matrix] = [:]
+
+  public init(learningRate: Double, momentum: Double = 0) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+  }
+
+  public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
+    let table = Self.gradientTable(gradients)
+    parameters.visitParameters { name, m in
+      let g = Self.gradient(table, name, like: m)
+      if momentum == 0 {
+        m.add(g, scaledBy: -learningRate)
+      } else {
+        var v = velocity[name] ?? Matrix.zeros(like: m)
+        v.scale(by: momentum)
+        v.add(g, scaledBy: -learningRate)
+        m += v
+        velocity[name] = v
+      }
+    }
+  }
+}
+
+/// Adagrad: per-element step sizes that shrink with the sum of past squared gradients,
+/// `G ← G + g²`, `θ ← θ - η g / (sqrt(G) + ε)`.
+public struct Adagrad: Optimizer {
+  public var learningRate: Double
+  public var epsilon: Double
+  private var accumulated: [String: Matrix] = [:]
+
+  public init(learningRate: Double, epsilon: Double = 1e-8) {
+    self.learningRate = learningRate
+    self.epsilon = epsilon
+  }
+
+  public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
+    let table = Self.gradientTable(gradients)
+    parameters.visitParameters { name, m in
+      let g = Self.gradient(table, name, like: m)
+      var acc = accumulated[name] ?? Matrix.zeros(like: m)
+      for k in 0..<m.count {
+        acc.storage[k] += g.storage[k] * g.storage[k]
+        m.storage[k] -= learningRate * g.storage[k] / (acc.storage[k].squareRoot() + epsilon)
+      }
+      accumulated[name] = acc
+    }
+  }
+}
+
+/// Adam: bias-corrected running averages of the gradient and its square,
+/// `m ← β₁m + (1-β₁)g`, `v ← β₂v + (1-β₂)g²`,
+/// `θ ← θ - η m̂ / (sqrt(v̂) + ε)` with `m̂ = m/(1-β₁ᵗ)`, `v̂ = v/(1-β₂ᵗ)`.
+public struct Adam: Optimizer {
+  public var learningRate: Double
+  public var beta1: Double
+  public var beta2: Double
+  public var epsilon: Double
+  /// Number of steps taken so far.
+  public private(set) var t = 0
+  private var first: [String: Matrix] = [:]
+  private var second: [String: Matrix] = [:]
+
+  public init(
+    learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8
+  ) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+  }
+
+  public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
+    let table = Self.gradientTable(gradients)
+    t += 1
+    let c1 = 1 - pow(beta1, Double(t))
+    let c2 = 1 - pow(beta2, Double(t))
+    parameters.visitParameters { name, p in
+      let g = Self.gradient(table, name, like: p)
+      var m = first[name] ?? Matrix.zeros(like: p)
+      var v = second[name] ?? Matrix.zeros(like: p)
+      for k in 0..<p.count {
+        let gk = g.storage[k]
+        m.storage[k] = beta1 * m.storage[k] + (1 - beta1) * gk
+        v.storage[k] = beta2 * v.storage[k] + (1 - beta2) * gk * gk
+        p.storage[k] -=
+          learningRate * (m.storage[k] / c1) / ((v.storage[k] / c2).squareRoot() + epsilon)
+      }
+      first[name] = m
+      second[name] = v
+    }
+  }
+}
+
+private func pow(_ base: Double, _ exponent: Double) -> Double {
+  var result = 1.0
+  var e = Int(exponent)
+  var b = base
+  while e > 0 {
+    if e & 1 == 1 { result *= b }
+    b *= b
+    e >>= 1
+  }
+  return result
+}
