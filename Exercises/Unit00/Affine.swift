@@ -1,0 +1,62 @@
+import RNNCore
+
+/// A fully connected layer, `y = x Wᵀ + b`.
+///
+/// Shapes (one example per row):
+/// - `x`: `batch x inputSize`
+/// - `weight` (W): `outputSize x inputSize`: row `o` holds the weights into output `o`
+/// - `bias` (b): `1 x outputSize`, added to every row
+/// - `y`: `batch x outputSize`
+public struct Affine: Parameterized, Equatable, Sendable {
+  /// `outputSize x inputSize`.
+  public var weight: Matrix
+  /// `1 x outputSize`.
+  public var bias: Matrix
+
+  /// Creates a layer from explicit weights; `bias` must be `1 x weight.rows`.
+  public init(weight: Matrix, bias: Matrix) {
+    shapePrecondition(
+      bias.rows == 1 && bias.cols == weight.rows,
+      "Affine: bias must be 1x\(weight.rows) for a \(weight.shapeDescription) weight, "
+        + "got \(bias.shapeDescription)")
+    self.weight = weight
+    self.bias = bias
+  }
+
+  /// Creates a layer with Xavier-uniform weights and zero bias.
+  public init(inputSize: Int, outputSize: Int, rng: inout RandomSource) {
+    self.init(
+      weight: .xavierUniform(outputSize, inputSize, rng: &rng), bias: .zeros(1, outputSize))
+  }
+
+  public var inputSize: Int { weight.cols }
+  public var outputSize: Int { weight.rows }
+
+  public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
+    try body("weight", &weight)
+    try body("bias", &bias)
+  }
+
+  /// The forward pass: `y = x Wᵀ + b` (`batch x outputSize`).
+  public func forward(_ x: Matrix) -> Matrix {
+    // Exercise 00.1: Affine.forward. Read Lectures/00-warm-up.md §3.
+    // Replace this stub with your implementation.
+    notImplemented("00.1", "Affine.forward", lecture: "Lectures/00-warm-up.md §3")
+  }
+
+  /// The backward pass.
+  ///
+  /// Given the input `x` of the forward pass and `dy = ∂L/∂y` (`batch x outputSize`), returns
+  /// - `inputGradient`: `∂L/∂x = dy W` (`batch x inputSize`);
+  /// - `gradients`: an `Affine` whose `weight` is `∂L/∂W = dyᵀ x` (`outputSize x inputSize`)
+  ///   and whose `bias` is `∂L/∂b`, the column sums of `dy` (`1 x outputSize`).
+  public func backward(
+    _ x: Matrix, outputGradient dy: Matrix
+  ) -> (
+    inputGradient: Matrix, gradients: Affine
+  ) {
+    // Exercise 00.2: Affine.backward. Read Lectures/00-warm-up.md §4.
+    // Replace this stub with your implementation.
+    notImplemented("00.2", "Affine.backward", lecture: "Lectures/00-warm-up.md §4")
+  }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import RNNCore
+
+/// Softmax followed by cross-entropy, for a batch of score vectors ("logits").
+///
+/// Shapes: `logits` is `batch x classes`; `targets` holds one class index per row.
+/// The loss is the mean over rows of `-log softmax(logits_i)[targets_i]`, in nats.
+public enum SoftmaxCrossEntropy {
+  /// The mean cross-entropy loss. Must stay finite for logits as large as ±1000.
+  public static func loss(logits: Matrix, targets: [Int]) -> Double {
+    shapePrecondition(
+      targets.count == logits.rows,
+      "SoftmaxCrossEntropy.loss: \(targets.count) targets for \(logits.shapeDescription) logits")
+    // Exercise 00.3: SoftmaxCrossEntropy.loss. Read Lectures/00-warm-up.md §5.
+    // Replace this stub with your implementation.
+    notImplemented("00.3", "SoftmaxCrossEntropy.loss", lecture: "Lectures/00-warm-up.md §5")
+  }
+
+  /// The gradient of ``loss(logits:targets:)`` with respect to the logits:
+  /// `(softmax(logits_i) - onehot(targets_i)) / batch` for each row `i` (`batch x classes`).
+  public static func gradient(logits: Matrix, targets: [Int]) -> Matrix {
+    shapePrecondition(
+      targets.count == logits.rows,
+      "SoftmaxCrossEntropy.gradient: \(targets.count) targets for \(logits.shapeDescription) logits"
+    )
+    // Exercise 00.4: SoftmaxCrossEntropy.gradient. Read Lectures/00-warm-up.md §6.
+    // Replace this stub with your implementation.
+    notImplemented("00.4", "SoftmaxCrossEntropy.gradient", lecture: "Lectures/00-warm-up.md §6")
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Points and statuses of a set of course tests, grouped by unit and exercise.
+public struct GradeReport: Sendable {
+  public var outcomes: [TestOutcome]
+  public var rubric: Rubric
+
+  public init(outcomes: [TestOutcome], rubric: Rubric) {
+    self.outcomes = outcomes
+    self.rubric = rubric
+  }
+
+  /// `"00"` for `Unit00Tests.X/y`.
+  static func unit(of outcome: TestOutcome) -> String {
+    let target = outcome.target
+    guard target.hasPrefix("Unit"), target.hasSuffix("Tests") else { return target }
+    return String(target.dropFirst(4).dropLast(5))
+  }
+
+  public func earned(_ outcome: TestOutcome) -> Double {
+    outcome.status == .passed ? rubric.points(for: outcome.name) : 0
+  }
+
+  public var totalEarned: Double { outcomes.reduce(0) { $0 + earned($1) } }
+  public var totalPossible: Double { outcomes.reduce(0) { $0 + rubric.points(for: $1.name) } }
+
+  /// A plain-text table per unit: one row per exercise, then the tests that did not pass.
+  public func table() -> String {
+    var lines: [String] = []
+    let units = Array(Set(outcomes.map(Self.unit))).sorted()
+    for unit in units {
+      let unitOutcomes = outcomes.filter { Self.unit(of: $0) == unit }
+      lines.append("Unit \(unit)")
+      lines.append(
+        "  " + pad("exercise", 10) + pad("passed", 8, right: true) + pad("failed", 8, right: true)
+          + pad("not started", 13, right: true) + pad("crashed", 9, right: true)
+          + pad("timed out", 11, right: true) + pad("points", 12, right: true))
+      var exercises: [String] = []
+      for outcome in unitOutcomes where !exercises.contains(rubric.exercise(for: outcome.name)) {
+        exercises.append(rubric.exercise(for: outcome.name))
+      }
+      let ruleOrder = rubric.rules.compactMap(\.exercise)
+      exercises.sort { a, b in
+        let ia = ruleOrder.firstIndex(of: a) ?? Int.max
+        let ib = ruleOrder.firstIndex(of: b) ?? Int.max
+        return ia != ib ? ia < ib : a < b
+      }
+      for exercise in exercises {
+        let group = unitOutcomes.filter { rubric.exercise(for: $0.name) == exercise }
+        func count(_ status: TestStatus) -> String {
+          String(group.filter { $0.status == status }.count)
+        }
+        let earned = group.reduce(0) { $0 + self.earned($1) }
+        let possible = group.reduce(0) { $0 + rubric.points(for: $1.name) }
+        lines.append(
+          "  " + pad(exercise, 10) + pad(count(.passed), 8, right: true)
+            + pad(count(.failed), 8, right: true) + pad(count(.notStarted), 13, right: true)
+            + pad(count(.crashed), 9, right: true) + pad(count(.timedOut), 11, right: true)
+            + pad("\(points(earned))/\(points(possible))", 12, right: true))
+      }
+      let earned = unitOutcomes.reduce(0) { $0 + self.earned($1) }
+      let possible = unitOutcomes.reduce(0) { $0 + rubric.points(for: $1.name) }
+      lines.append(
+        "  " + pad("unit total", 59) + pad("\(points(earned))/\(points(possible))", 12, right: true)
+      )
+      let notStarted = Dictionary(grouping: unitOutcomes.filter { $0.status == .notStarted }) {
+        rubric.exercise(for: $0.name)
+      }
+      for exercise in exercises {
+        if let first = notStarted[exercise]?.first {
+          lines.append("  - \(exercise) not started: \(first.message)")
+        }
+      }
+      for outcome in unitOutcomes where ![.passed, .notStarted].contains(outcome.status) {
+        let message = outcome.message.split(separator: "\n").prefix(4).joined(separator: "\n      ")
+        lines.append("  x \(outcome.shortName) [\(outcome.status.rawValue)]: \(message)")
+      }
+      lines.append("")
+    }
+    lines.append("Total: \(points(totalEarned))/\(points(totalPossible)) points")
+    return lines.joined(separator: "\n")
+  }
+
+  private func points(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+  }
+
+  private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    if text.count >= width { return text + " " }
+    let fill = String(repeating: " ", count: width - text.count)
+    return right ? fill + text : text + fill
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// How one course test ended.
+public enum TestStatus: String, Sendable, Codable {
+  case passed
+  case failed
+  /// Skipped because it reached an exercise stub.
+  case notStarted = "not started"
+  case crashed
+  case timedOut = "timed out"
+}
+
+/// The outcome of one course test, run in its own process.
+public struct TestOutcome: Sendable, Codable {
+  /// `Target.Class/method`.
+  public var name: String
+  public var status: TestStatus
+  /// The first failure or skip message, or the last lines before a crash.
+  public var message: String
+  public var seconds: Double
+
+  /// `Target` of `Target.Class/method`.
+  public var target: String { String(name.prefix { $0 != "." }) }
+  /// `Class/method`.
+  public var shortName: String { String(name.drop { $0 != "." }.dropFirst()) }
+}
+
+/// Builds the package's tests and runs them one process per test, so a crash or a hang in one
+/// test cannot hide the results of the others.
+public struct CourseTestRunner {
+  public var packageRoot: URL
+  /// Build in solutions mode (`RNNKIT_SOLUTIONS=1`).
+  public var solutionsMode: Bool
+  /// Where SwiftPM builds; `nil` for the package's own `.build`.
+  public var scratchPath: URL?
+
+  public init(packageRoot: URL, solutionsMode: Bool = false, scratchPath: URL? = nil) {
+    self.packageRoot = packageRoot
+    self.solutionsMode = solutionsMode
+    self.scratchPath = scratchPath
+  }
+
+  var environment: [String: String] { ["RNNKIT_SOLUTIONS": solutionsMode ? "1" : "0"] }
+
+  var scratchArguments: [String] {
+    scratchPath.map { ["--scratch-path", $0.path] } ?? []
+  }
+
+  func swift() throws -> String {
+    guard let swift = ProcessRunner.which("swift") else {
+      throw GraderError("cannot find `swift` on PATH; install a Swift 6 toolchain")
+    }
+    return swift
+  }
+
+  /// Builds everything the tests need. Returns the build result (check `succeeded`).
+  public func build(echo: Bool = false) throws -> ProcessResult {
+    try ProcessRunner.run(
+      try swift(), ["build", "--build-tests"] + scratchArguments, in: packageRoot,
+      environment: environment, echo: echo)
+  }
+
+  /// The names (`Target.Class/method`) of every test in the built bundle, optionally only
+  /// those of targets whose name starts with `targetPrefix`.
+  public func listTests(targetPrefix: String? = nil) throws -> [String] {
+    let result = try ProcessRunner.run(
+      try swift(), ["test", "list", "--skip-build"] + scratchArguments, in: packageRoot,
+      environment: environment)
+    guard result.succeeded else {
+      throw GraderError("`swift test list` failed:\n\(result.output.suffix(2000))")
+    }
+    return result.output.split(separator: "\n").map(String.init)
+      .filter { $0.contains("/") && !$0.contains(" ") }
+      .filter { name in targetPrefix.map { name.hasPrefix($0) } ?? true }
+  }
+
+  /// The built test bundle.
+  func bundlePath() throws -> String {
+    let result = try ProcessRunner.run(
+      try swift(), ["build", "--show-bin-path"] + scratchArguments, in: packageRoot,
+      environment: environment)
+    guard result.succeeded,
+      let line = result.output.split(separator: "\n").last(where: { $0.hasPrefix("/") })
+    else {
+      throw GraderError("`swift build --show-bin-path` failed:\n\(result.output)")
+    }
+    return "\(line)/RNNKitPackageTests.xctest"
+  }
+
+  /// Runs each test in its own process.
+  public func run(
+    tests: [String], timeout: (String) -> Double, progress: (TestOutcome) -> Void = { _ in }
+  ) throws -> [TestOutcome] {
+    let bundle = try bundlePath()
+    var outcomes: [TestOutcome] = []
+    for test in tests {
+      let result: ProcessResult
+      #if os(macOS)
+        result = try ProcessRunner.run(
+          "/usr/bin/xcrun", ["xctest", "-XCTest", test, bundle], in: packageRoot,
+          timeout: timeout(test))
+      #else
+        result = try ProcessRunner.run(bundle, [test], in: packageRoot, timeout: timeout(test))
+      #endif
+      let outcome = TestOutputParser.outcome(of: test, result: result)
+      progress(outcome)
+      outcomes.append(outcome)
+    }
+    return outcomes
+  }
+}
+
+/// Reads XCTest's console output (Linux and macOS spellings).
+public enum TestOutputParser {
+  /// The outcome of running just `test` (`Target.Class/method`).
+  public static func outcome(of test: String, result: ProcessResult) -> TestOutcome {
+    let method = String(test.split(separator: "/").last ?? "")
+    let className = String(test.split(separator: "/").first?.split(separator: ".").last ?? "")
+    var finished: TestStatus?
+    var failure: String?
+    var skip: String?
+    for rawLine in result.output.split(separator: "\n") {
+      let line = String(rawLine)
+      let mentionsTest = line.contains(className) && line.contains(method)
+      if mentionsTest && line.hasPrefix("Test Case ") {
+        if line.contains("' passed") || line.contains("]' passed") {
+          finished = finished ?? .passed
+        } else if line.contains("' failed") {
+          finished = .failed
+        } else if line.contains("' skipped") {
+          finished = finished == .failed ? .failed : .notStarted
+        }
+      } else if failure == nil, line.contains(": error: ") {
+        failure = afterTestName(line, method: method, separator: ": error: ")
+      } else if skip == nil, let range = line.range(of: "Test skipped - ") {
+        skip = String(line[range.upperBound...])
+      } else if skip == nil, let range = line.range(of: "Test skipped: ") {
+        skip = String(line[range.upperBound...])
+      }
+    }
+    let tail = result.output.split(separator: "\n").suffix(6).joined(separator: "\n")
+    let status: TestStatus
+    var message = ""
+    if result.timedOut {
+      status = .timedOut
+      message = "killed after \(Int(result.seconds)) s"
+    } else if let finished, !result.crashedBySignal {
+      status = finished == .passed && result.status != 0 ? .failed : finished
+      switch status {
+      case .failed:
+        let text = failure ?? "failed: \(tail)"
+        message = text.hasPrefix("failed - ") ? String(text.dropFirst(9)) : text
+      case .notStarted: message = skip ?? "skipped"
+      default: message = ""
+      }
+    } else {
+      status = .crashed
+      let fatal = result.output.split(separator: "\n").first {
+        $0.contains("Fatal error") || $0.contains("fatal error") || $0.contains("Precondition")
+      }
+      message = fatal.map(String.init) ?? "the test process stopped early:\n\(tail)"
+    }
+    return TestOutcome(name: test, status: status, message: message, seconds: result.seconds)
+  }
+
+  /// The text after `Class.method : ` (Linux) or the error marker (macOS).
+  static func afterTestName(_ line: String, method: String, separator: String) -> String {
+    if let range = line.range(of: "\(method) : ") { return String(line[range.upperBound...]) }
+    if let range = line.range(of: "\(method)] : ") { return String(line[range.upperBound...]) }
+    if let range = line.range(of: separator) { return String(line[range.upperBound...]) }
+    return line
+  }
+}
