@@ -39,8 +39,8 @@ public struct Affine: Parameterized, Equatable, Sendable {
 
   /// The forward pass: `y = x Wᵀ + b` (`batch x outputSize`).
   public func forward(_ x: Matrix) -> Matrix {
-    // Exercise 00.1: Affine.forward. Read Lectures/00-warm-up.md §3.
-    // Replace this stub with your implementation.
+    // Exercise 00.1: Affine.forward.
+    // Read Lectures/00-warm-up.md §3, then replace this stub with your code.
     notImplemented("00.1", "Affine.forward", lecture: "Lectures/00-warm-up.md §3")
   }
 
@@ -55,8 +55,8 @@ public struct Affine: Parameterized, Equatable, Sendable {
   ) -> (
     inputGradient: Matrix, gradients: Affine
   ) {
-    // Exercise 00.2: Affine.backward. Read Lectures/00-warm-up.md §4.
-    // Replace this stub with your implementation.
+    // Exercise 00.2: Affine.backward.
+    // Read Lectures/00-warm-up.md §4, then replace this stub with your code.
     notImplemented("00.2", "Affine.backward", lecture: "Lectures/00-warm-up.md §4")
   }
 }

@@ -11,8 +11,8 @@ public enum SoftmaxCrossEntropy {
     shapePrecondition(
       targets.count == logits.rows,
       "SoftmaxCrossEntropy.loss: \(targets.count) targets for \(logits.shapeDescription) logits")
-    // Exercise 00.3: SoftmaxCrossEntropy.loss. Read Lectures/00-warm-up.md §5.
-    // Replace this stub with your implementation.
+    // Exercise 00.3: SoftmaxCrossEntropy.loss.
+    // Read Lectures/00-warm-up.md §5, then replace this stub with your code.
     notImplemented("00.3", "SoftmaxCrossEntropy.loss", lecture: "Lectures/00-warm-up.md §5")
   }
 
@@ -23,8 +23,8 @@ public enum SoftmaxCrossEntropy {
       targets.count == logits.rows,
       "SoftmaxCrossEntropy.gradient: \(targets.count) targets for \(logits.shapeDescription) logits"
     )
-    // Exercise 00.4: SoftmaxCrossEntropy.gradient. Read Lectures/00-warm-up.md §6.
-    // Replace this stub with your implementation.
+    // Exercise 00.4: SoftmaxCrossEntropy.gradient.
+    // Read Lectures/00-warm-up.md §6, then replace this stub with your code.
     notImplemented("00.4", "SoftmaxCrossEntropy.gradient", lecture: "Lectures/00-warm-up.md §6")
   }
 }

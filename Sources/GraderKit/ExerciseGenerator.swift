@@ -91,23 +91,27 @@ public enum ExerciseGenerator {
       beginLine: number, endLine: number, indentation: indentation)
   }
 
-  /// The stub lines that replace `region`.
+  /// The stub lines that replace `region`, wrapped to the kit's line limit.
   public static func stubLines(for region: SolutionRegion) -> [String] {
     let i = region.indentation
-    let call =
-      "notImplemented(\(quoted(region.exercise)), \(quoted(region.title)), "
-      + "lecture: \(quoted(region.lecture)))"
-    var lines = [
-      "\(i)// Exercise \(region.exercise): \(region.title). Read \(region.lecture).",
-      "\(i)// Replace this stub with your implementation.",
-    ]
-    if (i + call).count <= lineLimit {
-      lines.append(i + call)
+    let (number, title, lecture) =
+      (quoted(region.exercise), quoted(region.title), quoted(region.lecture))
+    var lines = ["\(i)// Exercise \(region.exercise): \(region.title)."]
+    let read = "\(i)// Read \(region.lecture), then replace this stub with your code."
+    if read.count <= lineLimit {
+      lines.append(read)
     } else {
-      lines.append("\(i)notImplemented(")
-      lines.append(
-        "\(i)  \(quoted(region.exercise)), \(quoted(region.title)), "
-          + "lecture: \(quoted(region.lecture)))")
+      lines.append("\(i)// Read \(region.lecture),")
+      lines.append("\(i)// then replace this stub with your code.")
+    }
+    let call = "\(i)notImplemented(\(number), \(title), lecture: \(lecture))"
+    let arguments = "\(i)  \(number), \(title), lecture: \(lecture))"
+    if call.count <= lineLimit {
+      lines.append(call)
+    } else if arguments.count <= lineLimit {
+      lines += ["\(i)notImplemented(", arguments]
+    } else {
+      lines += ["\(i)notImplemented(", "\(i)  \(number), \(title),", "\(i)  lecture: \(lecture))"]
     }
     return lines
   }

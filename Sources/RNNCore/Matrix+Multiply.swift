@@ -6,6 +6,9 @@ extension Matrix {
   /// - `a.matmul(b, transposeOther: true)`: `(m x k) * (n x k)ᵀ -> m x n` (the usual `x Wᵀ`)
   /// - `a.matmul(b, transposeSelf: true)`: `(k x m)ᵀ * (k x n) -> m x n` (a weight gradient)
   ///
+  /// A transposed operand is read in place (no transposed copy is made). The summation order
+  /// depends on the shapes, so results can differ from a textbook triple loop in the last bits.
+  ///
   /// Complexity: O(m n k).
   public func matmul(
     _ other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false
@@ -18,16 +21,26 @@ extension Matrix {
     let n = transposeOther ? other.rows : other.cols
     shapePrecondition(
       k == k2,
-      "Matrix.matmul: inner dimensions differ: \(transposeSelf ? "(\(shapeDescription))ᵀ" : shapeDescription)"
+      "Matrix.matmul: inner dimensions differ: "
+        + "\(transposeSelf ? "(\(shapeDescription))ᵀ" : shapeDescription)"
         + " times \(transposeOther ? "(\(other.shapeDescription))ᵀ" : other.shapeDescription)")
-    // Bring both operands to plain row-major form, then run the kernel.
-    let a = transposeSelf ? transposed() : self
-    let b = transposeOther ? other.transposed() : other
     var out = [Double](repeating: 0, count: m * n)
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
+    // A transpose is the same storage walked with the two strides swapped.
+    let aRowStride = transposeSelf ? 1 : cols
+    let aColStride = transposeSelf ? cols : 1
+    let bRowStride = transposeOther ? 1 : other.cols
+    let bColStride = transposeOther ? other.cols : 1
+    storage.withUnsafeBufferPointer { pa in
+      other.storage.withUnsafeBufferPointer { pb in
         out.withUnsafeMutableBufferPointer { pc in
-          gemmKernel(m: m, n: n, k: k, a: pa.baseAddress, b: pb.baseAddress, c: pc.baseAddress)
+          guard let a = pa.baseAddress, let b = pb.baseAddress, let c = pc.baseAddress else {
+            return  // an empty operand or result: the zeros are already the answer
+          }
+          gemm(
+            m: m, n: n, k: k,
+            a: GemmOperand(base: a, rowStride: aRowStride, colStride: aColStride),
+            b: GemmOperand(base: b, rowStride: bRowStride, colStride: bColStride),
+            c: c, ldc: n)
         }
       }
     }
@@ -36,17 +49,290 @@ extension Matrix {
 }
 
 /// `C += A * B` for row-major `A (m x k)`, `B (k x n)`, `C (m x n)`.
+///
+/// Kept for callers inside the module that already hold raw row-major buffers.
 func gemmKernel(
   m: Int, n: Int, k: Int,
   a: UnsafePointer<Double>?, b: UnsafePointer<Double>?, c: UnsafeMutablePointer<Double>?
 ) {
   guard let a, let b, let c, m > 0, n > 0, k > 0 else { return }
+  gemm(
+    m: m, n: n, k: k,
+    a: GemmOperand(base: a, rowStride: k, colStride: 1),
+    b: GemmOperand(base: b, rowStride: n, colStride: 1),
+    c: c, ldc: n)
+}
+
+/// A read-only view of a matrix operand: element `(r, c)` is `base[r * rowStride + c *
+/// colStride]`. Row-major storage has `colStride == 1`; its transpose has `rowStride == 1`.
+struct GemmOperand {
+  let base: UnsafePointer<Double>
+  let rowStride: Int
+  let colStride: Int
+
+  @inline(__always)
+  subscript(row: Int, col: Int) -> Double { base[row * rowStride + col * colStride] }
+}
+
+/// Block sizes of the packed product.
+///
+/// A naive loop reloads `B` from memory for every row of `A`, so it runs at memory speed. The
+/// packed product instead keeps each piece of work inside one cache level:
+///
+/// - a `kc x nc` block of `B` is copied ("packed") into `nr`-wide column strips, each read
+///   front to back; the whole block sits in the last-level cache and one strip (`kc x nr`,
+///   8 KB) in L1;
+/// - an `mc x kc` block of `A` is packed into `mr`-tall row strips that stay in L2 (192 KB)
+///   while every strip of `B` passes over them;
+/// - the micro-kernel multiplies one `A` strip by one `B` strip, keeping the whole `mr x nr`
+///   tile of `C` in registers for all `kc` steps, so each loaded value feeds several
+///   multiply-adds.
+///
+/// Packing also pads edge strips with zeros (the kernel always does full tiles) and is the only
+/// code that sees the operands' layout, so transposed operands cost nothing extra.
+///
+/// `4 x 4` tiles of `SIMD4<Double>` measured as fast as larger tiles on x86-64 (16 vector
+/// registers) and leave room to spare on arm64 (32). The sizes are multiples of the tile sizes.
+enum GemmBlocking {
+  static let mr = 4
+  static let nr = 4
+  static let kc = 256
+  static let mc = 96
+  static let nc = 2048
+}
+
+/// `C += op(A) * op(B)` with `C` row-major with row stride `ldc`; requires `m, n, k >= 0`.
+///
+/// Small problems skip packing (it would cost as much as the product itself) when their layout
+/// allows a fast unpacked loop; everything else goes through ``gemmPacked``.
+func gemm(
+  m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
+  ldc: Int
+) {
+  guard m > 0, n > 0, k > 0 else { return }
+  let thin = m < GemmBlocking.mr || n < GemmBlocking.nr || k < 4
+  if thin && a.colStride == 1 && b.rowStride == 1 && k >= 16 {
+    gemmDots(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+  } else if thin && b.colStride == 1 && n >= GemmBlocking.nr {
+    gemmRowUpdates(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+  } else {
+    gemmPacked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+  }
+}
+
+/// The cache-blocked product; see ``GemmBlocking`` for the plan.
+func gemmPacked(
+  m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
+  ldc: Int
+) {
+  let mr = GemmBlocking.mr
+  let nr = GemmBlocking.nr
+  let kcMax = min(GemmBlocking.kc, k)
+  let mcMax = min(GemmBlocking.mc, roundUp(m, to: mr))
+  let ncMax = min(GemmBlocking.nc, roundUp(n, to: nr))
+  let packedA = UnsafeMutablePointer<Double>.allocate(capacity: mcMax * kcMax)
+  let packedB = UnsafeMutablePointer<Double>.allocate(capacity: ncMax * kcMax)
+  let edgeTile = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
+  defer {
+    packedA.deallocate()
+    packedB.deallocate()
+    edgeTile.deallocate()
+  }
+  for jc in stride(from: 0, to: n, by: GemmBlocking.nc) {
+    let ncCur = min(GemmBlocking.nc, n - jc)
+    for pc in stride(from: 0, to: k, by: GemmBlocking.kc) {
+      let kcCur = min(GemmBlocking.kc, k - pc)
+      packB(b, row: pc, col: jc, depth: kcCur, width: ncCur, into: packedB)
+      for ic in stride(from: 0, to: m, by: GemmBlocking.mc) {
+        let mcCur = min(GemmBlocking.mc, m - ic)
+        packA(a, row: ic, col: pc, height: mcCur, depth: kcCur, into: packedA)
+        // Strip of B outermost: it stays in L1 while the strips of A stream from L2.
+        for jr in stride(from: 0, to: ncCur, by: nr) {
+          let w = min(nr, ncCur - jr)
+          let bStrip = UnsafePointer(packedB + jr * kcCur)
+          for ir in stride(from: 0, to: mcCur, by: mr) {
+            let h = min(mr, mcCur - ir)
+            let aStrip = UnsafePointer(packedA + ir * kcCur)
+            let cTile = c + (ic + ir) * ldc + jc + jr
+            if h == mr && w == nr {
+              microKernel4x4(depth: kcCur, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+            } else {
+              // Edge tile: compute the padded tile aside, then add only the real part.
+              edgeTile.initialize(repeating: 0, count: mr * nr)
+              microKernel4x4(depth: kcCur, a: aStrip, b: bStrip, c: edgeTile, ldc: nr)
+              for i in 0..<h {
+                for j in 0..<w { cTile[i * ldc + j] += edgeTile[i * nr + j] }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline(__always)
+private func roundUp(_ x: Int, to multiple: Int) -> Int {
+  (x + multiple - 1) / multiple * multiple
+}
+
+/// Packs rows `row..<row+height`, columns `col..<col+depth` of `A` into strips of `mr` rows:
+/// strip `s` holds, for each column in turn, its `mr` values (zeros below the last row).
+private func packA(
+  _ a: GemmOperand, row: Int, col: Int, height: Int, depth: Int,
+  into dst: UnsafeMutablePointer<Double>
+) {
+  let mr = GemmBlocking.mr
+  for ir in stride(from: 0, to: height, by: mr) {
+    let h = min(mr, height - ir)
+    let strip = dst + ir * depth
+    let src = a.base + (row + ir) * a.rowStride + col * a.colStride
+    // Walk the source along its contiguous direction.
+    if a.rowStride == 1 {
+      for p in 0..<depth {
+        let s = src + p * a.colStride
+        let d = strip + p * mr
+        for i in 0..<h { d[i] = s[i] }
+        for i in h..<mr { d[i] = 0 }
+      }
+    } else {
+      for i in 0..<h {
+        let s = src + i * a.rowStride
+        for p in 0..<depth { strip[p * mr + i] = s[p * a.colStride] }
+      }
+      if h < mr {
+        for p in 0..<depth {
+          for i in h..<mr { strip[p * mr + i] = 0 }
+        }
+      }
+    }
+  }
+}
+
+/// Packs rows `row..<row+depth`, columns `col..<col+width` of `B` into strips of `nr`
+/// columns: strip `s` holds, for each row in turn, its `nr` values (zeros past the last
+/// column).
+private func packB(
+  _ b: GemmOperand, row: Int, col: Int, depth: Int, width: Int,
+  into dst: UnsafeMutablePointer<Double>
+) {
+  let nr = GemmBlocking.nr
+  for jr in stride(from: 0, to: width, by: nr) {
+    let w = min(nr, width - jr)
+    let strip = dst + jr * depth
+    let src = b.base + row * b.rowStride + (col + jr) * b.colStride
+    if b.colStride == 1 {
+      for p in 0..<depth {
+        let s = src + p * b.rowStride
+        let d = strip + p * nr
+        for j in 0..<w { d[j] = s[j] }
+        for j in w..<nr { d[j] = 0 }
+      }
+    } else {
+      for j in 0..<w {
+        let s = src + j * b.colStride
+        for p in 0..<depth { strip[p * nr + j] = s[p * b.rowStride] }
+      }
+      if w < nr {
+        for p in 0..<depth {
+          for j in w..<nr { strip[p * nr + j] = 0 }
+        }
+      }
+    }
+  }
+}
+
+@inline(__always)
+private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func add4(_ v: SIMD4<Double>, to p: UnsafeMutablePointer<Double>) {
+  let raw = UnsafeMutableRawPointer(p)
+  raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + v, as: SIMD4<Double>.self)
+}
+
+/// `C[0..<4, 0..<4] += A strip * B strip` over `depth` steps, with the tile in four registers.
+///
+/// Multiply and add stay separate operations (no fused multiply-add): x86-64 without extra
+/// compiler flags has no FMA instruction, and identical rounding keeps results the same on
+/// every machine.
+@inline(__always)
+private func microKernel4x4(
+  depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+  c: UnsafeMutablePointer<Double>, ldc: Int
+) {
+  var c0 = SIMD4<Double>()
+  var c1 = c0
+  var c2 = c0
+  var c3 = c0
+  var pa = a
+  var pb = b
+  for _ in 0..<depth {
+    let bv = load4(pb)
+    c0 += bv * pa[0]
+    c1 += bv * pa[1]
+    c2 += bv * pa[2]
+    c3 += bv * pa[3]
+    pa += 4
+    pb += 4
+  }
+  add4(c0, to: c)
+  add4(c1, to: c + ldc)
+  add4(c2, to: c + 2 * ldc)
+  add4(c3, to: c + 3 * ldc)
+}
+
+/// Unpacked product as dot products, for rows of `A` and columns of `B` that are contiguous
+/// (such as `x Wᵀ` for a single example).
+private func gemmDots(
+  m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
+  ldc: Int
+) {
   for i in 0..<m {
-    let crow = c + i * n
+    let aRow = a.base + i * a.rowStride
+    for j in 0..<n {
+      let bCol = b.base + j * b.colStride
+      // Two independent accumulators hide the latency of the additions.
+      var s0 = SIMD4<Double>()
+      var s1 = s0
+      var p = 0
+      while p + 8 <= k {
+        s0 += load4(aRow + p) * load4(bCol + p)
+        s1 += load4(aRow + p + 4) * load4(bCol + p + 4)
+        p += 8
+      }
+      var sum = (s0 + s1).sum()
+      while p < k {
+        sum += aRow[p] * bCol[p]
+        p += 1
+      }
+      c[i * ldc + j] += sum
+    }
+  }
+}
+
+/// Unpacked product as row updates `C[i, :] += A[i, p] * B[p, :]`, for contiguous rows of `B`
+/// (such as `x W` for a single example, or a rank-1 weight gradient).
+private func gemmRowUpdates(
+  m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
+  ldc: Int
+) {
+  for i in 0..<m {
+    let cRow = c + i * ldc
     for p in 0..<k {
-      let aip = a[i * k + p]
-      let brow = b + p * n
-      for j in 0..<n { crow[j] += aip * brow[j] }
+      let x = a[i, p]
+      let bRow = b.base + p * b.rowStride
+      var j = 0
+      while j + 4 <= n {
+        add4(load4(bRow + j) * x, to: cRow + j)
+        j += 4
+      }
+      while j < n {
+        cRow[j] += x * bRow[j]
+        j += 1
+      }
     }
   }
 }
