@@ -1,6 +1,7 @@
 import Foundation
-@testable import GraderKit
 import XCTest
+
+@testable import GraderKit
 
 final class ExerciseGeneratorTests: XCTestCase {
   let solution = """

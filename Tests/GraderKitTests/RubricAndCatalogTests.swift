@@ -1,5 +1,6 @@
-@testable import GraderKit
 import XCTest
+
+@testable import GraderKit
 
 final class RubricTests: XCTestCase {
   let text = """
