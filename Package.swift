@@ -13,54 +13,81 @@ import PackageDescription
 let environment = ProcessInfo.processInfo.environment
 let solutionsMode = environment["RNNKIT_SOLUTIONS"] == "1"
 let unitRoot = solutionsMode ? "Solutions" : "Exercises"
+/// The grader builds a copy of the kit with `RNNKIT_GRADING=1`: only the libraries, the unit
+/// modules and their course tests (public and hidden), optionally only the units named in
+/// `RNNKIT_UNITS` (such as `00,01`) and the units they depend on.
+let gradingMode = environment["RNNKIT_GRADING"] == "1"
+let requestedUnits = environment["RNNKIT_UNITS"].map {
+  Set($0.split(separator: ",").map { "Unit" + $0.trimmingCharacters(in: .whitespaces) })
+}
 
 /// The numeric core runs optimized even in `swift test`'s debug build.
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let modeDefines: [SwiftSetting] = solutionsMode ? [.define("RNNKIT_SOLUTIONS")] : []
 
-/// One entry per unit: module name, folder name, and what the module needs.
-let units: [(name: String, dependencies: [Target.Dependency])] = [
+/// One entry per unit: the module name and the targets it needs (libraries or earlier units).
+let units: [(name: String, dependencies: [String])] = [
   ("Unit00", ["RNNCore"])
 ]
+
+/// The units to build: all of them, or the requested ones and everything they depend on.
+let selectedUnits: [(name: String, dependencies: [String])] = {
+  guard let requested = requestedUnits else { return units }
+  var wanted = requested
+  for unit in units.reversed() where wanted.contains(unit.name) {
+    wanted.formUnion(unit.dependencies.filter { $0.hasPrefix("Unit") })
+  }
+  return units.filter { wanted.contains($0.name) }
+}()
 
 var targets: [Target] = [
   .target(name: "RNNCore", swiftSettings: optimized),
   .target(name: "RNNPlot", dependencies: ["RNNCore"]),
   .target(name: "CourseTestSupport", dependencies: ["RNNCore"], swiftSettings: modeDefines),
-  .target(name: "GraderKit"),
-  .executableTarget(name: "grade", dependencies: ["GraderKit"]),
-  .executableTarget(
-    name: "rnnkit",
-    dependencies: ["RNNCore", "RNNPlot"] + units.map { .target(name: $0.name) }
-  ),
-  .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
-  .testTarget(name: "RNNPlotTests", dependencies: ["RNNPlot", "RNNCore"]),
-  .testTarget(name: "GraderKitTests", dependencies: ["GraderKit"]),
 ]
 
-for unit in units {
+if !gradingMode {
+  targets += [
+    .target(name: "GraderKit"),
+    .executableTarget(name: "grade", dependencies: ["GraderKit"]),
+    .executableTarget(
+      name: "rnnkit",
+      dependencies: ["RNNCore", "RNNPlot"] + units.map { .target(name: $0.name) }
+    ),
+    .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
+    .testTarget(name: "RNNPlotTests", dependencies: ["RNNPlot", "RNNCore"]),
+    .testTarget(name: "GraderKitTests", dependencies: ["GraderKit"]),
+  ]
+}
+
+for unit in selectedUnits {
+  let dependencies = unit.dependencies.map { Target.Dependency.target(name: $0) }
+  let testDependencies = [.target(name: unit.name), "CourseTestSupport"] + dependencies
   targets.append(
     .target(
       name: unit.name,
-      dependencies: unit.dependencies,
+      dependencies: dependencies,
       path: "\(unitRoot)/\(unit.name)",
       swiftSettings: modeDefines
     )
   )
-  targets.append(
-    .testTarget(
-      name: "\(unit.name)Tests",
-      dependencies: [.target(name: unit.name), "RNNCore", "CourseTestSupport"]
-    )
-  )
+  targets.append(.testTarget(name: "\(unit.name)Tests", dependencies: testDependencies))
+  // Hidden tests count in the grade but never ship to students: the handout has no such folder.
+  let hidden = "Grader/HiddenTests/\(unit.name)HiddenTests"
+  if FileManager.default.fileExists(atPath: Context.packageDirectory + "/" + hidden) {
+    targets.append(
+      .testTarget(name: "\(unit.name)HiddenTests", dependencies: testDependencies, path: hidden))
+  }
 }
 
 let package = Package(
   name: "RNNKit",
   platforms: [.macOS(.v13)],
-  products: [
-    .executable(name: "rnnkit", targets: ["rnnkit"]),
-    .executable(name: "grade", targets: ["grade"]),
-  ],
+  products: gradingMode
+    ? []
+    : [
+      .executable(name: "rnnkit", targets: ["rnnkit"]),
+      .executable(name: "grade", targets: ["grade"]),
+    ],
   targets: targets
 )

@@ -32,6 +32,7 @@ public let isSolutionsMode: Bool = {
 public func exercise(
   file: StaticString = #filePath, line: UInt = #line, _ body: @escaping () throws -> Void
 ) throws {
+  ProofOfCompletion.installIfRequested()
   let gate = ExerciseGate()
   let box = UncheckedSendable(body)
   let thrown = UncheckedSendable<Error?>(nil)

@@ -33,6 +33,12 @@ public struct CourseTestRunner {
   public var solutionsMode: Bool
   /// Where SwiftPM builds; `nil` for the package's own `.build`.
   public var scratchPath: URL?
+  /// More variables for every SwiftPM call (the grader sets `RNNKIT_GRADING`, `RNNKIT_UNITS`).
+  public var extraEnvironment: [String: String] = [:]
+  /// Require the proof-of-completion line for a pass (see `ProofOfCompletion`).
+  public var requireProof = false
+  /// Virtual-memory limit of each test process in MiB (Linux; `nil` for none).
+  public var memoryLimitMiB: Int?
 
   public init(packageRoot: URL, solutionsMode: Bool = false, scratchPath: URL? = nil) {
     self.packageRoot = packageRoot
@@ -40,7 +46,9 @@ public struct CourseTestRunner {
     self.scratchPath = scratchPath
   }
 
-  var environment: [String: String] { ["RNNKIT_SOLUTIONS": solutionsMode ? "1" : "0"] }
+  var environment: [String: String] {
+    extraEnvironment.merging(["RNNKIT_SOLUTIONS": solutionsMode ? "1" : "0"]) { _, new in new }
+  }
 
   var scratchArguments: [String] {
     scratchPath.map { ["--scratch-path", $0.path] } ?? []
@@ -94,15 +102,25 @@ public struct CourseTestRunner {
     let bundle = try bundlePath()
     var outcomes: [TestOutcome] = []
     for test in tests {
-      let result: ProcessResult
+      let token = UUID().uuidString + UUID().uuidString
       #if os(macOS)
-        result = try ProcessRunner.run(
-          "/usr/bin/xcrun", ["xctest", "-XCTest", test, bundle], in: packageRoot,
-          timeout: timeout(test))
+        var command = ["/usr/bin/xcrun", "xctest", "-XCTest", test, bundle]
       #else
-        result = try ProcessRunner.run(bundle, [test], in: packageRoot, timeout: timeout(test))
+        var command = [bundle, test]
       #endif
-      let outcome = TestOutputParser.outcome(of: test, result: result)
+      if let memoryLimitMiB {
+        // The shell applies the limit to itself, then becomes the test process.
+        command =
+          ["/bin/sh", "-c", "ulimit -v \(memoryLimitMiB * 1024) 2>/dev/null; exec \"$@\"", "sh"]
+          + command
+      }
+      let result = try ProcessRunner.run(
+        command[0], Array(command.dropFirst()), in: packageRoot,
+        environment: requireProof ? ["RNNKIT_PROOF_TOKEN": token] : [:], timeout: timeout(test))
+      var outcome = TestOutputParser.outcome(of: test, result: result)
+      if requireProof {
+        outcome = TestOutputParser.checkingProof(outcome, token: token, output: result.output)
+      }
       progress(outcome)
       outcomes.append(outcome)
     }
@@ -161,6 +179,25 @@ public enum TestOutputParser {
       message = fatal.map(String.init) ?? "the test process stopped early:\n\(tail)"
     }
     return TestOutcome(name: test, status: status, message: message, seconds: result.seconds)
+  }
+
+  /// Demotes a pass without this run's proof line to a failure.
+  public static func checkingProof(
+    _ outcome: TestOutcome, token: String, output: String
+  )
+    -> TestOutcome
+  {
+    guard outcome.status == .passed else { return outcome }
+    let method = String(outcome.name.split(separator: "/").last ?? "")
+    let proven = output.split(separator: "\n").contains { line in
+      line.hasPrefix("RNNKIT-PROOF \(token) ") && line.contains(method)
+    }
+    if proven { return outcome }
+    var demoted = outcome
+    demoted.status = .failed
+    demoted.message =
+      "the test did not run to its end (no proof of completion: exit() or a forged result?)"
+    return demoted
   }
 
   /// The text after `Class.method : ` (Linux) or the error marker (macOS).

@@ -15,7 +15,9 @@ public enum GradientCheck {
     let scale = Swift.max(abs(analytic), abs(numeric), 1e-8)
     let difference = abs(analytic - numeric)
     if difference == 0 { return 0 }
-    return difference.isNaN ? .infinity : difference / scale
+    // A NaN or an infinity on either side is as wrong as it gets (and inf/inf would be NaN).
+    if !difference.isFinite || !scale.isFinite { return .infinity }
+    return difference / scale
   }
 
   /// Compares `analytic` against centered differences of `loss` for every block of

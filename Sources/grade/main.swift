@@ -3,6 +3,10 @@ import GraderKit
 
 let usage = """
   Usage: grade [--unit NN]
+         grade --submissions DIR --out DIR [--unit NN] [--jobs N] [--force]
+                                           [--memory MiB] [--timeout S]
+         grade release --out DIR
+         grade gradescope --out FILE.zip [--swift-version X.Y.Z]
          grade generate [--check]
          grade mutants [--unit NN]
          grade --help
@@ -18,6 +22,20 @@ let help = """
                  its own process, and print a table per unit and exercise (passed, failed,
                  not started, crashed, timed out, points). Points and the per-test time limit
                  come from Grader/rubric.txt.
+    --submissions DIR --out DIR
+                 Grade a class. DIR holds one entry per student: a folder (a whole kit
+                 checkout, or just its Exercises/) or a .zip of either. Writes
+                 OUT/gradebook.csv, OUT/feedback/NAME.md and OUT/results/NAME.json
+                 (Gradescope's format), and prints a summary. Only the Swift files of each
+                 submission's Exercises/ are used, in a scratch copy of the kit with its own
+                 Package.swift and tests (hidden tests included). A unit that does not
+                 compile is graded with the stubs; each test runs in its own process with a
+                 time and memory limit and counts only with proof that it ran to its end.
+                 Submissions already graded with the same inputs are skipped.
+    release      Write the student handout to --out: everything but Solutions/, the hidden
+                 tests and the mutant catalogs.
+    gradescope   Write a Gradescope autograder zip (setup.sh, run_autograder and the kit
+                 without solutions) to --out.
     generate     Regenerate Exercises/ from Solutions/: every `// BEGIN SOLUTION` region
                  becomes a stub that names the exercise and the lecture section to read.
                  With --check, change nothing and exit 1 if Exercises/ is out of date.
@@ -26,8 +44,14 @@ let help = """
                  report whether the tests catch it. Exits 1 if any mutant survives.
 
   Options:
-    --unit NN    Only unit NN (for example --unit 00).
+    --unit NN    Only unit NN (for example --unit 00); repeat for several units.
     --check      With generate: only check.
+    --jobs N     Grade N submissions at a time (default 1).
+    --force      Regrade submissions even if their inputs did not change.
+    --memory MiB Memory limit of each test process when grading a class (default 4096).
+    --timeout S  Time limit of each test in seconds (default: the rubric's `timeout`).
+    --swift-version X.Y.Z
+                 The toolchain setup.sh installs (default: this machine's).
     -h, --help   Show this help.
 
   Exit codes: 0 success, 1 a check failed, 64 bad usage.
@@ -47,22 +71,70 @@ if arguments.contains("-h") || arguments.contains("--help") || arguments.first =
 let command = arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "check"
 if command != "check" { arguments.removeFirst() }
 
-var unitFilter: String?
+var unitFilters: [String] = []
 var checkOnly = false
+var force = false
+var jobs = 1
+var memory = 4096
+var timeout: Double?
+var submissionsPath: String?
+var outPath: String?
+var swiftVersion: String?
 var index = 0
+
+@MainActor func value(_ option: String) -> String {
+  guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
+    fail("\(option) needs a value", code: 64)
+  }
+  index += 2
+  return arguments[index - 1]
+}
+
+@MainActor func positiveInteger(_ option: String) -> Int {
+  let text = value(option)
+  guard let number = Int(text), number > 0 else {
+    fail("\(option) needs a positive whole number, got `\(text)`", code: 64)
+  }
+  return number
+}
+
 while index < arguments.count {
   switch arguments[index] {
   case "--unit":
-    guard index + 1 < arguments.count else { fail("--unit needs a unit number", code: 64) }
-    let value = arguments[index + 1]
-    unitFilter = value.count == 1 ? "0" + value : value
-    index += 2
+    let unit = value("--unit")
+    unitFilters.append(unit.count == 1 ? "0" + unit : unit)
   case "--check" where command == "generate":
     checkOnly = true
     index += 1
+  case "--submissions" where command == "check":
+    submissionsPath = value("--submissions")
+  case "--out" where ["check", "release", "gradescope"].contains(command):
+    outPath = value("--out")
+  case "--jobs" where command == "check":
+    jobs = positiveInteger("--jobs")
+  case "--memory" where command == "check":
+    memory = positiveInteger("--memory")
+  case "--timeout" where command == "check":
+    timeout = Double(positiveInteger("--timeout"))
+  case "--force" where command == "check":
+    force = true
+    index += 1
+  case "--swift-version" where command == "gradescope":
+    swiftVersion = value("--swift-version")
   default:
     fail("unknown argument `\(arguments[index])`", code: 64)
   }
+}
+let unitFilter = unitFilters.first
+let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+func resolved(_ path: String) -> URL {
+  URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
+}
+if (submissionsPath == nil) != (outPath == nil) && command == "check" {
+  fail("--submissions and --out go together", code: 64)
+}
+if ["release", "gradescope"].contains(command) && outPath == nil {
+  fail("\(command) needs --out", code: 64)
 }
 
 let layout: PackageLayout
@@ -76,6 +148,9 @@ do {
 do {
   switch command {
   case "generate":
+    guard FileManager.default.fileExists(atPath: layout.solutions.path) else {
+      fail("there is no Solutions/ here (a student handout?); nothing to generate from")
+    }
     if checkOnly {
       let differences = try ExerciseGenerator.differences(
         solutions: layout.solutions, exercises: layout.exercises)
@@ -93,7 +168,7 @@ do {
     }
 
   case "mutants":
-    let units = try layout.units().filter { unitFilter == nil || $0 == unitFilter }
+    let units = try layout.units().filter { unitFilters.isEmpty || unitFilters.contains($0) }
     if units.isEmpty { fail("no unit \(unitFilter ?? "") in Exercises/") }
     let results = try MutantRunner(layout: layout).run(units: units)
     let survived = results.filter { $0.verdict != .caught }
@@ -102,6 +177,41 @@ do {
         + (survived.isEmpty
           ? "." : "; not caught: \(survived.map(\.mutant.name).joined(separator: ", "))"))
     exit(survived.isEmpty ? 0 : 1)
+
+  case "release":
+    let destination = resolved(outPath ?? "")
+    try Handout.release(layout, to: destination)
+    print("Wrote the student handout to \(destination.path)")
+    print(
+      "(no Solutions/, no hidden tests, no mutant catalogs; `swift test` and `swift run grade` work there)"
+    )
+
+  case "gradescope":
+    let destination = resolved(outPath ?? "")
+    var version = swiftVersion
+    if version == nil, let swift = ProcessRunner.which("swift") {
+      let output = try ProcessRunner.run(swift, ["--version"]).output
+      if let range = output.range(of: #"Swift version [0-9.]+"#, options: .regularExpression) {
+        version = String(output[range].dropFirst("Swift version ".count))
+      }
+    }
+    guard let version else { fail("cannot tell the Swift version; pass --swift-version") }
+    try Handout.gradescope(layout, to: destination, swiftVersion: version)
+    print("Wrote \(destination.path) (Swift \(version)); upload it as the autograder.")
+
+  case "check" where submissionsPath != nil:
+    var grader = BatchGrader(
+      layout: layout, submissions: resolved(submissionsPath ?? ""), output: resolved(outPath ?? ""))
+    grader.jobs = jobs
+    grader.force = force
+    grader.memoryLimitMiB = memory
+    grader.timeoutOverride = timeout
+    grader.units = unitFilters.isEmpty ? nil : unitFilters
+    let grades = try grader.run()
+    print("")
+    print(BatchGrader.summary(grades))
+    print("")
+    print("Wrote \(grader.output.path)/gradebook.csv, feedback/ and results/.")
 
   case "check":
     let rubric = try Rubric.load(packageRoot: layout.root)

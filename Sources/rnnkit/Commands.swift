@@ -8,6 +8,9 @@ struct RNNKitCommand: Sendable {
   static let all: [RNNKitCommand] = [
     RNNKitCommand(
       name: "bench", summary: "measure matrix-multiply GFLOP/s and an Elman-sized step",
-      run: { runBench($0) })
+      run: { runBench($0) }),
+    RNNKitCommand(
+      name: "figures", summary: "regenerate the lecture figures (SVG) from fixed seeds",
+      run: { runFigures($0) }),
   ]
 }

@@ -1,7 +1,8 @@
 import CourseTestSupport
 import RNNCore
-import Unit00
 import XCTest
+
+import struct Unit00.Affine
 
 /// Exercise 00.2: `Affine.backward`. The scalar loss is `L = Σ R ⊙ (x Wᵀ + b)` for a fixed
 /// random `R`, so `∂L/∂y = R`. The loss is computed without `Affine.forward`, so these tests

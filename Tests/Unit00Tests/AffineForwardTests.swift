@@ -1,7 +1,8 @@
 import CourseTestSupport
 import RNNCore
-import Unit00
 import XCTest
+
+import struct Unit00.Affine
 
 /// Exercise 00.1: `Affine.forward`.
 final class AffineForwardTests: XCTestCase {

@@ -1,7 +1,8 @@
 import CourseTestSupport
 import RNNCore
-import Unit00
 import XCTest
+
+import struct Unit00.LinearClassifier
 
 /// Integration test of exercises 00.1 to 00.4: a softmax classifier trained with them must
 /// separate three Gaussian clusters on held-out points it never saw.

@@ -1,7 +1,8 @@
 import CourseTestSupport
 import RNNCore
-import Unit00
 import XCTest
+
+import enum Unit00.SoftmaxCrossEntropy
 
 /// Exercise 00.4: `SoftmaxCrossEntropy.gradient`. The numerical reference uses the kit's own
 /// `CrossEntropy.loss`, so these tests do not depend on exercise 00.3.

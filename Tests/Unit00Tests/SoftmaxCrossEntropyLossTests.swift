@@ -1,8 +1,9 @@
 import CourseTestSupport
 import Foundation
 import RNNCore
-import Unit00
 import XCTest
+
+import enum Unit00.SoftmaxCrossEntropy
 
 /// Exercise 00.3: `SoftmaxCrossEntropy.loss`.
 final class SoftmaxCrossEntropyLossTests: XCTestCase {

@@ -1,0 +1,46 @@
+import CourseTestSupport
+import RNNCore
+import XCTest
+
+import struct Unit00.Affine
+import enum Unit00.SoftmaxCrossEntropy
+
+/// Hidden tests: they count in the grade but never ship to students. They check the same
+/// exercises on shapes and seeds the public tests do not use, so an answer tuned to the public
+/// golden values does not pass them.
+final class Unit00HiddenTests: XCTestCase {
+  func testAffineBackwardOnASingleExampleAndWideLayer() throws {
+    try exercise {
+      var rng = RandomSource(seed: 31_337)
+      let x = Matrix.gaussian(1, 7, rng: &rng)
+      let layer = Affine(
+        weight: .gaussian(5, 7, rng: &rng), bias: .gaussian(1, 5, rng: &rng))
+      let upstream = Matrix.gaussian(1, 5, rng: &rng)
+      let (dx, gradients) = layer.backward(x, outputGradient: upstream)
+      func loss(_ p: Affine, _ input: Matrix) -> Double {
+        input.matmul(p.weight, transposeOther: true).adding(rowVector: p.bias).dot(upstream)
+      }
+      assertGradientsMatch(
+        GradientCheck.check(parameters: layer, analytic: gradients) { loss($0, x) },
+        tolerance: 1e-7)
+      assertGradientsMatch(
+        GradientCheck.check(input: x, named: "x", analytic: dx) { loss(layer, $0) },
+        tolerance: 1e-7)
+    }
+  }
+
+  func testCrossEntropyOnALargeBatchWithMixedScales() throws {
+    try exercise {
+      var rng = RandomSource(seed: 4242)
+      let logits = Matrix.gaussian(16, 9, std: 30, rng: &rng)
+      let targets = (0..<16).map { ($0 * 5) % 9 }
+      assertClose(
+        SoftmaxCrossEntropy.loss(logits: logits, targets: targets),
+        CrossEntropy.loss(logits: logits, targets: targets), tolerance: 1e-10, "loss")
+      assertClose(
+        SoftmaxCrossEntropy.gradient(logits: logits, targets: targets),
+        CrossEntropy.lossAndGradient(logits: logits, targets: targets).gradient,
+        tolerance: 1e-10, "gradient")
+    }
+  }
+}
