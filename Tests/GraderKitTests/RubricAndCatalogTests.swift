@@ -95,6 +95,9 @@ final class MutantCatalogTests: XCTestCase {
     let root = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let folder = root.appendingPathComponent("Grader/Mutants")
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+      throw XCTSkip("no Grader/Mutants in this checkout (a student handout)")
+    }
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .filter { $0.hasSuffix(".mutants") }
     XCTAssertFalse(files.isEmpty)
