@@ -10,12 +10,8 @@ public struct GradeReport: Sendable {
     self.rubric = rubric
   }
 
-  /// `"00"` for `Unit00Tests.X/y`.
-  static func unit(of outcome: TestOutcome) -> String {
-    let target = outcome.target
-    guard target.hasPrefix("Unit"), target.hasSuffix("Tests") else { return target }
-    return String(target.dropFirst(4).dropLast(5))
-  }
+  /// `"00"` for `Unit00Tests.X/y` and `Unit00HiddenTests.X/y`.
+  static func unit(of outcome: TestOutcome) -> String { unitNumber(ofTest: outcome.name) }
 
   public func earned(_ outcome: TestOutcome) -> Double {
     outcome.status == .passed ? rubric.points(for: outcome.name) : 0

@@ -125,7 +125,6 @@ while index < arguments.count {
     fail("unknown argument `\(arguments[index])`", code: 64)
   }
 }
-let unitFilter = unitFilters.first
 let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 func resolved(_ path: String) -> URL {
   URL(fileURLWithPath: path, relativeTo: currentDirectory).standardizedFileURL
@@ -169,7 +168,7 @@ do {
 
   case "mutants":
     let units = try layout.units().filter { unitFilters.isEmpty || unitFilters.contains($0) }
-    if units.isEmpty { fail("no unit \(unitFilter ?? "") in Exercises/") }
+    if units.isEmpty { fail("no unit \(unitFilters.joined(separator: ", ")) in Exercises/") }
     let results = try MutantRunner(layout: layout).run(units: units)
     let survived = results.filter { $0.verdict != .caught }
     print(
@@ -219,7 +218,13 @@ do {
     // settings cannot get in the way.
     let scratch = layout.root.appendingPathComponent(".build/grade-self-check")
     try layout.mirror(into: scratch, parts: ["Package.swift", "Sources", "Exercises", "Grader"])
-    let runner = CourseTestRunner(packageRoot: scratch)
+    var runner = CourseTestRunner(packageRoot: scratch)
+    runner.extraEnvironment["RNNKIT_GRADING"] = "1"
+    if !unitFilters.isEmpty {
+      runner.extraEnvironment["RNNKIT_UNITS"] = unitFilters.joined(separator: ",")
+    }
+    runner.requireProof = true
+    runner.memoryLimitMiB = memory
     print("Building the course tests against Exercises/ ...")
     let build = try runner.build()
     guard build.succeeded else {
@@ -233,13 +238,15 @@ do {
     }
     let tests = try runner.listTests().filter { name in
       guard name.hasPrefix("Unit") else { return false }
-      guard let unitFilter else { return true }
-      return name.hasPrefix("Unit\(unitFilter)Tests.")
+      let unit = String(name.dropFirst(4).prefix { $0.isNumber })
+      return unitFilters.isEmpty || unitFilters.contains(unit)
     }
-    if tests.isEmpty { fail("no course tests found\(unitFilter.map { " for unit \($0)" } ?? "")") }
+
+    if tests.isEmpty { fail("no course tests found for units \(unitFilters)") }
     print("Running \(tests.count) tests, each in its own process ...")
     var done = 0
-    let outcomes = try runner.run(tests: tests, timeout: { _ in rubric.timeout }) { _ in
+    let limit = timeout ?? rubric.timeout
+    let outcomes = try runner.run(tests: tests, timeout: { _ in limit }) { _ in
       done += 1
       if done % 10 == 0 || done == tests.count { print("  \(done)/\(tests.count)") }
     }
