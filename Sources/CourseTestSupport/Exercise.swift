@@ -41,7 +41,7 @@ public func exercise(
     do { try box.value() } catch { thrown.value = error }
     gate.finish(.completed)
   }
-  thread.stackSize = 64 << 20
+  thread.stackSize = 16 << 20
   thread.start()
   switch gate.wait() {
   case .completed:

@@ -4,6 +4,7 @@ extension Matrix {
   public static func uniform(
     _ rows: Int, _ cols: Int, low: Double, high: Double, rng: inout RandomSource
   ) -> Matrix {
+    shapePrecondition(rows >= 0 && cols >= 0, "Matrix.uniform: negative shape \(rows)x\(cols)")
     var values = [Double]()
     values.reserveCapacity(rows * cols)
     for _ in 0..<(rows * cols) { values.append(rng.uniform(low, high)) }
@@ -14,6 +15,7 @@ extension Matrix {
   public static func gaussian(
     _ rows: Int, _ cols: Int, mean: Double = 0, std: Double = 1, rng: inout RandomSource
   ) -> Matrix {
+    shapePrecondition(rows >= 0 && cols >= 0, "Matrix.gaussian: negative shape \(rows)x\(cols)")
     var values = [Double]()
     values.reserveCapacity(rows * cols)
     for _ in 0..<(rows * cols) { values.append(rng.gaussian(mean: mean, std: std)) }

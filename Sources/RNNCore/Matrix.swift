@@ -56,6 +56,7 @@ public struct Matrix: Equatable, Hashable, Sendable, CustomStringConvertible {
 
   /// Creates a matrix by calling `element(i, j)` for every position.
   public init(rows: Int, cols: Int, element: (Int, Int) -> Double) {
+    shapePrecondition(rows >= 0 && cols >= 0, "Matrix: negative shape \(rows)x\(cols)")
     var values = [Double]()
     values.reserveCapacity(rows * cols)
     for i in 0..<rows {

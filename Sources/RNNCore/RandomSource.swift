@@ -89,6 +89,8 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
   /// An index drawn with probability proportional to `weights` (non-negative, not all zero).
   public mutating func categorical(_ weights: [Double]) -> Int {
     let total = weights.reduce(0, +)
+    precondition(
+      weights.allSatisfy { $0 >= 0 }, "RandomSource.categorical: weights must not be negative")
     precondition(total > 0 && total.isFinite, "RandomSource.categorical: weights sum to \(total)")
     var r = uniform() * total
     for (i, w) in weights.enumerated() {
@@ -100,6 +102,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
 
   /// A random permutation of `0..<n` (Fisher-Yates).
   public mutating func permutation(_ n: Int) -> [Int] {
+    precondition(n >= 0, "RandomSource.permutation: n must not be negative, got \(n)")
     var p = Array(0..<n)
     if n < 2 { return p }
     for i in stride(from: n - 1, to: 0, by: -1) {

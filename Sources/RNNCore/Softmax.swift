@@ -17,6 +17,12 @@ public enum Softmax {
   /// The probabilities `exp(x_i) / Σ_j exp(x_j)`; they sum to 1.
   public static func probabilities(_ x: [Double]) -> [Double] {
     guard let m = x.max() else { return [] }
+    if !m.isFinite {
+      // All scores -inf: equal scores in the limit, so uniform. Some +inf: they share the mass.
+      let winners = x.map { m == -.infinity || $0 == m ? 1.0 : 0.0 }
+      let count = winners.reduce(0, +)
+      return winners.map { $0 / count }
+    }
     var e = x.map { exp($0 - m) }
     let s = e.reduce(0, +)
     for i in e.indices { e[i] /= s }

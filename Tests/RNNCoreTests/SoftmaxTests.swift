@@ -96,4 +96,10 @@ final class SoftmaxTests: XCTestCase {
     XCTAssertEqual(lse[1, 0], 1000)
     XCTAssertEqual(lse[2, 0], log(4))
   }
+
+  func testProbabilitiesAtInfiniteScoresAreStillADistribution() {
+    XCTAssertEqual(Softmax.probabilities([.infinity, 0, .infinity]), [0.5, 0, 0.5])
+    XCTAssertEqual(Softmax.probabilities([-.infinity, -.infinity]), [0.5, 0.5])
+    XCTAssertEqual(Softmax.probabilities([-.infinity, 2]), [0, 1])
+  }
 }
