@@ -27,7 +27,8 @@ let modeDefines: [SwiftSetting] = solutionsMode ? [.define("RNNKIT_SOLUTIONS")] 
 
 /// One entry per unit: the module name and the targets it needs (libraries or earlier units).
 let units: [(name: String, dependencies: [String])] = [
-  ("Unit00", ["RNNCore"])
+  ("Unit00", ["RNNCore"]),
+  ("Unit01", ["RNNCore", "RNNData"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.
@@ -43,6 +44,7 @@ let selectedUnits: [(name: String, dependencies: [String])] = {
 var targets: [Target] = [
   .target(name: "RNNCore", swiftSettings: optimized),
   .target(name: "RNNPlot", dependencies: ["RNNCore"]),
+  .target(name: "RNNData", dependencies: ["RNNCore"], swiftSettings: optimized),
   .target(name: "CourseTestSupport", dependencies: ["RNNCore"], swiftSettings: modeDefines),
 ]
 
@@ -52,10 +54,12 @@ if !gradingMode {
     .executableTarget(name: "grade", dependencies: ["GraderKit"]),
     .executableTarget(
       name: "rnnkit",
-      dependencies: ["RNNCore", "RNNPlot"] + units.map { .target(name: $0.name) }
+      dependencies: ["RNNCore", "RNNPlot", "RNNData"]
+        + units.map { .target(name: $0.name) }
     ),
     .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
     .testTarget(name: "RNNPlotTests", dependencies: ["RNNPlot", "RNNCore"]),
+    .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore"]),
     .testTarget(name: "GraderKitTests", dependencies: ["GraderKit"]),
   ]
 }

@@ -6,6 +6,7 @@ private let benchTargetGFLOPS = 8.0
 
 private let benchUsage = """
   Usage: rnnkit bench [--repetitions N]
+         rnnkit bench ngram [--help]   (n-gram counting speed, unit 01)
 
   Measures the speed of the numeric core on one thread:
     - GFLOP/s of a 256x256x256 matrix product, plain and with either operand transposed;
@@ -23,6 +24,7 @@ private let benchUsage = """
 
 /// Runs `rnnkit bench`; `arguments` are the words after `bench`. Returns the exit status.
 func runBench(_ arguments: [String]) -> Int32 {
+  if arguments.first == "ngram" { return runNGramBench(Array(arguments.dropFirst())) }
   var repetitions = 11
   var index = 0
   while index < arguments.count {

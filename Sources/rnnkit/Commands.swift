@@ -7,10 +7,14 @@ struct RNNKitCommand: Sendable {
   /// Every command, in the order `rnnkit --help` lists them.
   static let all: [RNNKitCommand] = [
     RNNKitCommand(
-      name: "bench", summary: "measure matrix-multiply GFLOP/s and an Elman-sized step",
+      name: "bench",
+      summary: "measure matrix-multiply GFLOP/s and an Elman step; `bench ngram`: counting speed",
       run: { runBench($0) }),
     RNNKitCommand(
       name: "figures", summary: "regenerate the lecture figures (SVG) from fixed seeds",
       run: { runFigures($0) }),
+    RNNKitCommand(
+      name: "ngram", summary: "count an n-gram language model and report perplexity (unit 01)",
+      run: { runNGram($0) }),
   ]
 }

@@ -20,6 +20,10 @@ let lectureFigures: [LectureFigure] = [
     name: "00-gradient-check-step.svg", lecture: "00", make: { gradientCheckStepFigure() }),
   LectureFigure(
     name: "00-softmax-stability.svg", lecture: "00", make: { softmaxStabilityFigure() }),
+  LectureFigure(
+    name: "01-perplexity-vs-order.svg", lecture: "01", make: { ngramPerplexityFigure() }),
+  LectureFigure(
+    name: "01-ngram-table-growth.svg", lecture: "01", make: { ngramTableGrowthFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"

@@ -1,0 +1,47 @@
+import RNNCore
+
+/// What a token is: a word (with punctuation split off) or a single character.
+public enum TokenizationMode: String, CaseIterable, Sendable {
+  /// Words and punctuation marks, as described in ``Tokenizer/sentences(in:)``.
+  case words
+  /// Single characters (grapheme clusters), spaces included: a character-level model.
+  case characters
+}
+
+/// Splits raw text into sentences of tokens.
+///
+/// A sentence is one non-blank line of the text. That matches the usual corpora: the Penn
+/// Treebank language-modeling files hold one sentence per line, and Tiny Shakespeare one line of
+/// verse per line. The markers `<s>` and `</s>` are *not* added here: they belong to the model
+/// (see ``NGramCounts/add(sentence:)``), which needs `n - 1` of the first and one of the second.
+public struct Tokenizer: Equatable, Sendable {
+  /// Words or characters.
+  public var mode: TokenizationMode
+  /// Whether to lowercase the text first (fewer distinct tokens, so fewer unseen n-grams).
+  public var lowercased: Bool
+
+  /// Creates a tokenizer.
+  public init(mode: TokenizationMode = .words, lowercased: Bool = false) {
+    self.mode = mode
+    self.lowercased = lowercased
+  }
+
+  /// The sentences of `text`, one per non-blank line, each a list of tokens.
+  ///
+  /// - Lines end at any newline (`\n`, `\r\n`, ...). A line that is empty or holds only
+  ///   whitespace is skipped. With ``lowercased`` the line is lowercased first.
+  /// - ``TokenizationMode/characters``: every character of the line is a token, spaces
+  ///   included (`"to be"` gives `["t", "o", " ", "b", "e"]`).
+  /// - ``TokenizationMode/words``: whitespace separates chunks. A chunk that starts with `<` and
+  ///   ends with `>` (such as `<unk>` in the Penn Treebank) is one token. Any other chunk is cut
+  ///   into words and marks: a word is a maximal run of letters and digits that may also
+  ///   contain an apostrophe followed by a letter or digit (`don't`, `'tis`) or a hyphen between
+  ///   letters or digits (`well-known`); every other character is a token of its own
+  ///   (`"Citizen:"` gives `["Citizen", ":"]`).
+  public func sentences(in text: String) -> [[String]] {
+    // Exercise 01.1: Tokenizer.sentences.
+    // Read Lectures/01-ngram-language-models.md §3, then replace this stub with your code.
+    notImplemented(
+      "01.1", "Tokenizer.sentences", lecture: "Lectures/01-ngram-language-models.md §3")
+  }
+}

@@ -1,0 +1,64 @@
+import CourseTestSupport
+import XCTest
+
+import struct Unit01.Tokenizer
+
+/// Exercise 01.1: `Tokenizer.sentences(in:)`.
+final class TokenizerTests: XCTestCase {
+  let hint = Fixtures.hint("01.1", "Tokenizer.sentences", section: 3)
+
+  func testWordsSplitOffPunctuation() throws {
+    try exercise {
+      let text = "First Citizen:\nBefore we proceed any further, hear me speak.\n"
+      XCTAssertEqual(
+        Tokenizer().sentences(in: text),
+        [
+          ["First", "Citizen", ":"],
+          ["Before", "we", "proceed", "any", "further", ",", "hear", "me", "speak", "."],
+        ], self.hint)
+    }
+  }
+
+  func testApostrophesHyphensAndMarkupTokens() throws {
+    try exercise {
+      XCTAssertEqual(
+        Tokenizer().sentences(in: "don't 'tis well-known dogs' -x"),
+        [["don't", "'tis", "well-known", "dogs", "'", "-", "x"]],
+        "apostrophes join before a letter, hyphens only between letters. \(self.hint)")
+      XCTAssertEqual(
+        Tokenizer().sentences(in: "the <unk> rose N points ."),
+        [["the", "<unk>", "rose", "N", "points", "."]],
+        "a chunk like <unk> stays one token. \(self.hint)")
+    }
+  }
+
+  func testBlankLinesAreSkippedAndLineEndingsVary() throws {
+    try exercise {
+      let text = "\n  \none two\r\n\t\nthree\rfour"
+      XCTAssertEqual(
+        Tokenizer().sentences(in: text), [["one", "two"], ["three"], ["four"]],
+        "one sentence per non-blank line, whatever the newline. \(self.hint)")
+      XCTAssertEqual(Tokenizer().sentences(in: ""), [], self.hint)
+    }
+  }
+
+  func testLowercasing() throws {
+    try exercise {
+      XCTAssertEqual(
+        Tokenizer(lowercased: true).sentences(in: "The Cat IS small."),
+        [["the", "cat", "is", "small", "."]], self.hint)
+    }
+  }
+
+  func testCharacterModeKeepsSpaces() throws {
+    try exercise {
+      XCTAssertEqual(
+        Tokenizer(mode: .characters).sentences(in: "To be,\n\nok"),
+        [["T", "o", " ", "b", "e", ","], ["o", "k"]],
+        "every character is a token, spaces included. \(self.hint)")
+      XCTAssertEqual(
+        Tokenizer(mode: .characters, lowercased: true).sentences(in: "Né!"), [["n", "é", "!"]],
+        self.hint)
+    }
+  }
+}

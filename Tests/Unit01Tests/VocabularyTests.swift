@@ -1,0 +1,80 @@
+import CourseTestSupport
+import XCTest
+
+import struct Unit01.Vocabulary
+
+/// Exercise 01.2: `Vocabulary.build(from:minCount:maxWords:)`.
+final class VocabularyBuildTests: XCTestCase {
+  let hint = Fixtures.hint("01.2", "Vocabulary.build", section: 3)
+  /// Counts: a 3, b 2, c 1, d 1 (and the markers, which are never words).
+  let sentences = [["b", "a", "c", "a"], ["b", "d", "<unk>", "a", "<s>", "</s>"]]
+
+  func testKeepsEveryWordByFrequencyThenAlphabet() throws {
+    try exercise {
+      let vocabulary = Vocabulary.build(from: self.sentences)
+      XCTAssertEqual(
+        vocabulary.tokens, ["<unk>", "<s>", "</s>", "a", "b", "c", "d"],
+        "special tokens first, then words by count (ties alphabetical). \(self.hint)")
+      XCTAssertEqual(vocabulary.predictableCount, 6, self.hint)
+    }
+  }
+
+  func testMinimumCountIsInclusive() throws {
+    try exercise {
+      XCTAssertEqual(
+        Vocabulary.build(from: self.sentences, minCount: 2).tokens,
+        ["<unk>", "<s>", "</s>", "a", "b"],
+        "minCount 2 keeps words seen 2 or more times. \(self.hint)")
+      XCTAssertEqual(
+        Vocabulary.build(from: self.sentences, minCount: 4).tokens, ["<unk>", "<s>", "</s>"],
+        self.hint)
+    }
+  }
+
+  func testTopKBreaksTiesAlphabetically() throws {
+    try exercise {
+      XCTAssertEqual(
+        Vocabulary.build(from: self.sentences, maxWords: 3).tokens,
+        ["<unk>", "<s>", "</s>", "a", "b", "c"],
+        "the 3 most frequent words; c and d tie, c comes first. \(self.hint)")
+      XCTAssertEqual(
+        Vocabulary.build(from: self.sentences, minCount: 2, maxWords: 10).count, 5, self.hint)
+    }
+  }
+}
+
+/// Exercise 01.3: `Vocabulary.encode(_:)`. The vocabulary is built with the provided
+/// initializer, so these tests do not depend on exercise 01.2.
+final class VocabularyEncodeTests: XCTestCase {
+  let hint = Fixtures.hint("01.3", "Vocabulary.encode", section: 3)
+
+  func testUnknownWordsBecomeUnk() throws {
+    try exercise {
+      let vocabulary = Vocabulary(words: ["the", "cat"])
+      XCTAssertEqual(
+        vocabulary.encode(["the", "dog", "cat", "<unk>", "the"]), [3, 0, 4, 0, 3],
+        "every word keeps its place; unknown words become <unk> (id 0). \(self.hint)")
+    }
+  }
+
+  func testMarkersInTheTextAreNotMarkers() throws {
+    try exercise {
+      let vocabulary = Vocabulary(words: ["x"])
+      XCTAssertEqual(
+        vocabulary.encode(["<s>", "x", "</s>"]), [0, 3, 0],
+        "the strings <s> and </s> in text are unknown words, not markers. \(self.hint)")
+    }
+  }
+
+  func testOutOfVocabularyWordsAreNeverDropped() throws {
+    try exercise {
+      let vocabulary = Vocabulary(words: ["a"])
+      let sentence = ["q", "r", "a", "s"]
+      let ids = vocabulary.encode(sentence)
+      XCTAssertEqual(
+        ids.count, sentence.count,
+        "dropping unknown words hides them from the perplexity. \(self.hint)")
+      XCTAssertEqual(ids, [0, 0, 3, 0], self.hint)
+    }
+  }
+}
