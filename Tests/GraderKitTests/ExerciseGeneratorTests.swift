@@ -133,8 +133,17 @@ final class ExercisesInSyncTests: XCTestCase {
     }
     let regions = try ExerciseGenerator.allRegions(solutions: solutions)
     XCTAssertFalse(regions.isEmpty)
-    let numbers = regions.map(\.region.exercise)
-    XCTAssertEqual(Set(numbers).count, numbers.count, "exercise numbers must be unique: \(numbers)")
+    // One exercise may span several regions (a method and its helper), but then they must
+    // point to the same lecture section, and one (number, title) pair names one region.
+    let lectures = Dictionary(grouping: regions, by: \.region.exercise).mapValues {
+      Set($0.map(\.region.lecture))
+    }
+    for (number, sections) in lectures {
+      XCTAssertEqual(
+        sections.count, 1, "exercise \(number) points to several sections: \(sections)")
+    }
+    let names = regions.map { "\($0.region.exercise) \($0.region.title)" }
+    XCTAssertEqual(Set(names).count, names.count, "duplicate exercise regions: \(names)")
     for (file, region) in regions {
       XCTAssertTrue(
         region.lecture.hasPrefix("Lectures/"), "\(file):\(region.beginLine): \(region.lecture)")
