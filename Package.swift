@@ -29,6 +29,9 @@ let modeDefines: [SwiftSetting] = solutionsMode ? [.define("RNNKIT_SOLUTIONS")] 
 let units: [(name: String, dependencies: [String])] = [
   ("Unit00", ["RNNCore"]),
   ("Unit01", ["RNNCore", "RNNData"]),
+  ("Unit02", ["RNNCore", "RNNTraining"]),
+  ("Unit03", ["RNNCore", "RNNTraining", "RNNData", "Unit02"]),
+  ("Unit04", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.
@@ -45,6 +48,7 @@ var targets: [Target] = [
   .target(name: "RNNCore", swiftSettings: optimized),
   .target(name: "RNNPlot", dependencies: ["RNNCore"]),
   .target(name: "RNNData", dependencies: ["RNNCore"], swiftSettings: optimized),
+  .target(name: "RNNTraining", dependencies: ["RNNCore", "RNNPlot"], swiftSettings: optimized),
   .target(name: "CourseTestSupport", dependencies: ["RNNCore"], swiftSettings: modeDefines),
 ]
 
@@ -54,12 +58,13 @@ if !gradingMode {
     .executableTarget(name: "grade", dependencies: ["GraderKit"]),
     .executableTarget(
       name: "rnnkit",
-      dependencies: ["RNNCore", "RNNPlot", "RNNData"]
+      dependencies: ["RNNCore", "RNNPlot", "RNNData", "RNNTraining"]
         + units.map { .target(name: $0.name) }
     ),
     .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
     .testTarget(name: "RNNPlotTests", dependencies: ["RNNPlot", "RNNCore"]),
     .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore"]),
+    .testTarget(name: "RNNTrainingTests", dependencies: ["RNNTraining", "RNNCore"]),
     .testTarget(name: "GraderKitTests", dependencies: ["GraderKit"]),
   ]
 }

@@ -176,6 +176,10 @@ public struct BatchGrader: Sendable {
     let selected = kitUnits.filter { units?.contains($0) ?? true }
     if selected.isEmpty { throw GraderError("no such unit: \(units ?? [])") }
     var fallback = try PolicyChecker.rejectedUnits(in: source, units: selected)
+    // One grader at a time per slot, even across processes (two batches on one kit).
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let lock = try SlotLock(scratch.appendingPathComponent(".grader.lock"))
+    defer { lock.release() }
     var runner = CourseTestRunner(packageRoot: scratch)
     runner.extraEnvironment = ["RNNKIT_GRADING": "1"]
     if units != nil { runner.extraEnvironment["RNNKIT_UNITS"] = selected.joined(separator: ",") }
@@ -229,8 +233,34 @@ public struct BatchGrader: Sendable {
         try fm.copyItem(at: origin.appendingPathComponent(relative), to: target)
       }
     }
-    try PackageLayout.mirror(staging, to: scratch.appendingPathComponent("Exercises"))
+    // A unit whose sources changed is rebuilt from nothing: incremental builds key on file
+    // times, and two submissions can be staged within one tick of the clock.
+    let exercises = scratch.appendingPathComponent("Exercises")
+    for unit in try layout.units() {
+      let before = try Fingerprint.ofTree(exercises.appendingPathComponent("Unit\(unit)"))
+      let after = try Fingerprint.ofTree(staging.appendingPathComponent("Unit\(unit)"))
+      if before != after { try removeBuildProducts(of: "Unit\(unit)", in: scratch) }
+    }
+    try PackageLayout.mirror(staging, to: exercises)
     try fm.removeItem(at: staging)
+  }
+
+  /// Deletes the compiled module `name` (every `name.build` folder under `.build`).
+  func removeBuildProducts(of name: String, in scratch: URL) throws {
+    let fm = FileManager.default
+    let build = scratch.appendingPathComponent(".build")
+    guard let enumerator = fm.enumerator(atPath: build.path) else { return }
+    var doomed: [String] = []
+    while let item = enumerator.nextObject() as? String {
+      let last = (item as NSString).lastPathComponent
+      if last == "\(name).build" || last == "\(name).swiftmodule" {
+        doomed.append(item)
+        enumerator.skipDescendants()
+      } else if item.split(separator: "/").count > 3 {
+        enumerator.skipDescendants()
+      }
+    }
+    for item in doomed { try? fm.removeItem(at: build.appendingPathComponent(item)) }
   }
 
   /// A hash of everything in the kit that can change a grade.
@@ -318,5 +348,24 @@ final class Locked<Value>: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return body(&value)
+  }
+}
+
+/// An exclusive lock on a file (`flock`), released by ``release()`` or when the process ends.
+final class SlotLock {
+  private let descriptor: Int32
+
+  init(_ url: URL) throws {
+    descriptor = open(url.path, O_CREAT | O_RDWR, 0o644)
+    guard descriptor >= 0 else { throw GraderError("cannot open the lock \(url.path)") }
+    guard flock(descriptor, LOCK_EX) == 0 else {
+      close(descriptor)
+      throw GraderError("cannot lock \(url.path)")
+    }
+  }
+
+  func release() {
+    _ = flock(descriptor, LOCK_UN)
+    close(descriptor)
   }
 }

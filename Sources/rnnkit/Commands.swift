@@ -16,5 +16,11 @@ struct RNNKitCommand: Sendable {
     RNNKitCommand(
       name: "ngram", summary: "count an n-gram language model and report perplexity (unit 01)",
       run: { runNGram($0) }),
+    RNNKitCommand(
+      name: "train", summary: "train a recurrent language model (Elman) on a text file",
+      run: { runTrain($0) }),
+    RNNKitCommand(
+      name: "sample", summary: "sample text from a trained recurrent language model",
+      run: { runSample($0) }),
   ]
 }

@@ -24,6 +24,16 @@ let lectureFigures: [LectureFigure] = [
     name: "01-perplexity-vs-order.svg", lecture: "01", make: { ngramPerplexityFigure() }),
   LectureFigure(
     name: "01-ngram-table-growth.svg", lecture: "01", make: { ngramTableGrowthFigure() }),
+  LectureFigure(
+    name: "03-jacobian-norms-radius.svg", lecture: "03",
+    make: { jacobianNormsByRadiusFigure() }),
+  LectureFigure(
+    name: "03-jacobian-norms-activation.svg", lecture: "03",
+    make: { jacobianNormsByActivationFigure() }),
+  LectureFigure(
+    name: "04-exploding-gradients.svg", lecture: "04", make: { explodingGradientFigure() }),
+  LectureFigure(
+    name: "04-irnn-adding-problem.svg", lecture: "04", make: { irnnAddingProblemFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"

@@ -169,3 +169,38 @@ final class TestOutputParserTests: XCTestCase {
     XCTAssertEqual(exited.status, .failed)
   }
 }
+
+/// Course tests must import only the names they use from a unit (`import struct
+/// Unit00.Affine`), never a whole unit module: a student's module could otherwise declare
+/// functions named like the assertions and change what a test does.
+final class CourseTestImportTests: XCTestCase {
+  func testCourseTestsUseScopedImportsOfUnitModules() throws {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let fm = FileManager.default
+    var offenders: [String] = []
+    var checked = 0
+    for folder in ["Tests", "Grader/HiddenTests"] {
+      let base = root.appendingPathComponent(folder)
+      guard let names = try? fm.contentsOfDirectory(atPath: base.path) else { continue }
+      for name in names where name.hasPrefix("Unit") {
+        for file in try swiftFiles(under: base.appendingPathComponent(name)) {
+          let path = "\(folder)/\(name)/\(file)"
+          let text = try String(
+            contentsOf: base.appendingPathComponent("\(name)/\(file)"), encoding: .utf8)
+          checked += 1
+          for line in text.split(separator: "\n")
+          where line.range(
+            of: #"^(@testable\s+)?import\s+Unit\d+\s*$"#, options: .regularExpression)
+            != nil
+          {
+            offenders.append("\(path): `\(line)`")
+          }
+        }
+      }
+    }
+    XCTAssertGreaterThan(checked, 0)
+    XCTAssertEqual(
+      offenders, [], "import only the names you use, e.g. `import struct Unit00.Affine`")
+  }
+}

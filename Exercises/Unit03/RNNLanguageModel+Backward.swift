@@ -1,0 +1,75 @@
+import RNNCore
+import RNNTraining
+import Unit02
+
+extension RNNLanguageModel where Cell: BackpropagatingCell {
+  /// Backpropagation through time over a whole sequence batch.
+  ///
+  /// Walks the steps from the last (`T - 1`) to the first (`0`). At step `t`, with
+  /// `ds_t = ∂L/∂s_t` (`logitGradients[t]`, `B x V`) and `dnext = ∂L/∂h_t` arriving from step
+  /// `t + 1` (for `t = T - 1`: `finalStateGradient`, or zero):
+  ///
+  ///     ∂L/∂W_s += ds_tᵀ h_t            ∂L/∂b_s += Σ_rows ds_t
+  ///     dh_t     = dnext + ds_t W_s     (both paths into h_t: the future and the output)
+  ///     cell.backward(cache_t, dh_t) → ∂L/∂x_t, ∂L/∂h_{t-1}, cell gradients (accumulated)
+  ///     ∂L/∂L[w] += row b of ∂L/∂x_t for every sequence b, where w = inputs[b][t]
+  ///     dnext    = ∂L/∂h_{t-1}
+  ///
+  /// After step 0, `dnext` is the gradient of the initial state `h_0`.
+  ///
+  /// - Parameters:
+  ///   - forward: what ``forward(_:initialState:)`` returned.
+  ///   - logitGradients: `T` matrices `B x V`, `∂L/∂s_t` (for the mean cross-entropy, see
+  ///     ``SequenceLoss/logitGradients(logits:targets:)``).
+  ///   - finalStateGradient: `∂L/∂h_T` from whatever used the final state (`nil`: nothing).
+  /// - Returns: a model whose blocks hold `∂L/∂block` (every parameter is shared by all steps,
+  ///   so its gradient is the sum over steps), and `∂L/∂h_0`.
+  public func backward(
+    _ forward: SequenceForward<Cell>, logitGradients: [Matrix],
+    finalStateGradient: Cell.State? = nil
+  ) -> (gradients: RNNLanguageModel, initialStateGradient: Cell.State) {
+    shapePrecondition(
+      logitGradients.count == forward.steps && forward.caches.count == forward.steps
+        && forward.states.count == forward.steps,
+      "RNNLanguageModel.backward: \(logitGradients.count) logit gradients for a forward pass "
+        + "of \(forward.steps) steps")
+    // Exercise 03.2: RNNLanguageModel.backward.
+    // Read Lectures/03-bptt.md §3, then replace this stub with your code.
+    notImplemented("03.2", "RNNLanguageModel.backward", lecture: "Lectures/03-bptt.md §3")
+  }
+
+  /// Truncated backpropagation through time with a window of `k` steps.
+  ///
+  /// The loss of step `t` is backpropagated through steps `t, t - 1, ..., t - k + 1` only (`k`
+  /// cell steps, fewer near the start); the state `h_{t-k}` that feeds the oldest of them is
+  /// treated as a constant. In the lectures' sum
+  ///
+  ///     ∂L_t/∂W = Σ_{j ≤ t} ∂L_t/∂h_t · ∂h_t/∂h_j · ∂⁺h_j/∂W
+  ///
+  /// only the terms with `t - k < j ≤ t` are kept. The output layer's gradient is unchanged
+  /// (it does not go through time). The initial state `h_0` receives gradient only from the
+  /// steps whose window reaches back to step 0 (`t < k`). With `k ≥ T` this is exactly
+  /// ``backward(_:logitGradients:finalStateGradient:)``; with `k = 1` no gradient crosses a
+  /// time step.
+  ///
+  /// Cost: about `T k` cell backward steps (each step's loss is walked back separately).
+  ///
+  /// - Parameters:
+  ///   - forward: what ``forward(_:initialState:)`` returned.
+  ///   - logitGradients: `T` matrices `B x V`, `∂L/∂s_t`.
+  ///   - window: `k ≥ 1`.
+  /// - Returns: the truncated gradients and the (truncated) gradient of `h_0`.
+  public func truncatedBackward(
+    _ forward: SequenceForward<Cell>, logitGradients: [Matrix], window: Int
+  ) -> (gradients: RNNLanguageModel, initialStateGradient: Cell.State) {
+    shapePrecondition(window >= 1, "RNNLanguageModel.truncatedBackward: window \(window) < 1")
+    shapePrecondition(
+      logitGradients.count == forward.steps && forward.caches.count == forward.steps
+        && forward.states.count == forward.steps,
+      "RNNLanguageModel.truncatedBackward: \(logitGradients.count) logit gradients for a "
+        + "forward pass of \(forward.steps) steps")
+    // Exercise 03.3: RNNLanguageModel.truncatedBackward.
+    // Read Lectures/03-bptt.md §4, then replace this stub with your code.
+    notImplemented("03.3", "RNNLanguageModel.truncatedBackward", lecture: "Lectures/03-bptt.md §4")
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import RNNCore
+
+/// The language-model loss over a batch of sequences, and perplexity.
+///
+/// The loss is the cross-entropy of the predicted distributions against the tokens that
+/// actually came next, averaged over every predicted token of every sequence:
+///
+///     J = -(1 / (B T)) Σ_b Σ_t log softmax(s_t[b])[w_{t+1}[b]]
+///
+/// in nats (natural logarithm). Perplexity is `exp(J)`; with `J` in bits it would be `2^J`,
+/// the same number.
+public enum SequenceLoss {
+  /// The mean cross-entropy per predicted token, in nats.
+  ///
+  /// - Parameters:
+  ///   - logits: `T` matrices of shape `B x V` (`logits[t][b, v]` scores token `v` as the
+  ///     successor of the token sequence `b` read at step `t`).
+  ///   - targets: `B x T` token ids: `targets[b][t]` is the token that really came next.
+  /// - Returns: `J`; finite even for logits of ±1000.
+  public static func meanCrossEntropy(logits: [Matrix], targets: [[Int]]) -> Double {
+    shapePrecondition(
+      targets.allSatisfy { $0.count == logits.count }
+        && logits.allSatisfy { $0.rows == targets.count },
+      "SequenceLoss.meanCrossEntropy: \(logits.count) steps of logits "
+        + "\(logits.first?.shapeDescription ?? "-") for targets of shape "
+        + "\(targets.count)x\(targets.first?.count ?? 0)")
+    shapePrecondition(
+      !targets.isEmpty && !logits.isEmpty,
+      "SequenceLoss.meanCrossEntropy: no tokens to score")
+    // BEGIN SOLUTION 02.3 SequenceLoss.meanCrossEntropy | Lectures/02-elman-rnn.md §5
+    var total = 0.0
+    for (t, stepLogits) in logits.enumerated() {
+      for b in 0..<stepLogits.rows {
+        let row = stepLogits.row(b)
+        total += Softmax.logSumExp(row) - row[targets[b][t]]
+      }
+    }
+    return total / Double(targets.count * logits.count)
+    // END SOLUTION
+  }
+
+  /// The perplexity `exp(J)` of a mean cross-entropy `J` in nats: the number of equally likely
+  /// tokens that would leave a model as uncertain (a uniform guess over `V` tokens has
+  /// perplexity `V`).
+  public static func perplexity(meanCrossEntropy: Double) -> Double {
+    // BEGIN SOLUTION 02.4 SequenceLoss.perplexity | Lectures/02-elman-rnn.md §5
+    exp(meanCrossEntropy)
+    // END SOLUTION
+  }
+
+  /// The gradient of ``meanCrossEntropy(logits:targets:)`` with respect to each step's logits:
+  /// `(softmax(s_t[b]) - onehot(w_{t+1}[b])) / (B T)` (the softmax cross-entropy gradient of
+  /// unit 00, divided by the number of predicted tokens). `T` matrices of shape `B x V`.
+  public static func logitGradients(logits: [Matrix], targets: [[Int]]) -> [Matrix] {
+    let count = Double(targets.count * logits.count)
+    return logits.enumerated().map { t, stepLogits in
+      var gradient = CrossEntropy.lossAndGradient(
+        logits: stepLogits, targets: targets.map { $0[t] }, reduction: .sum
+      ).gradient
+      gradient.scale(by: 1 / count)
+      return gradient
+    }
+  }
+}

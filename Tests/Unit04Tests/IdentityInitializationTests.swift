@@ -1,0 +1,48 @@
+import CourseTestSupport
+import Foundation
+import RNNCore
+import XCTest
+
+import struct Unit02.ElmanCell
+import enum Unit02.RecurrentActivation
+
+/// Exercise 04.3: `ElmanCell.identityReLU`, the IRNN initialization.
+final class IdentityInitializationTests: XCTestCase {
+  let hint =
+    "Check ElmanCell.identityReLU (exercise 04.3, Lectures/04-gradient-clipping.md §5)."
+
+  func testRecurrentWeightIsTheScaledIdentityAndTheBiasIsZero() throws {
+    try exercise {
+      var rng = RandomSource(seed: 4030)
+      let cell = ElmanCell.identityReLU(inputSize: 3, hiddenSize: 5, rng: &rng)
+      XCTAssertEqual(cell.recurrentWeight, .identity(5), "W_hh = I (5x5). \(self.hint)")
+      XCTAssertEqual(cell.bias, .zeros(1, 5), "b = 0. \(self.hint)")
+      XCTAssertEqual(cell.activation, .relu, "the IRNN uses ReLU units. \(self.hint)")
+      XCTAssertEqual(cell.inputWeight.rows, 5, "W_hx is H x E = 5x3. \(self.hint)")
+      XCTAssertEqual(cell.inputWeight.cols, 3, "W_hx is H x E = 5x3. \(self.hint)")
+      let scaled = ElmanCell.identityReLU(
+        inputSize: 3, hiddenSize: 4, recurrentScale: 0.5, rng: &rng)
+      XCTAssertEqual(
+        scaled.recurrentWeight, .identity(4, scale: 0.5),
+        "recurrentScale multiplies the identity. \(self.hint)")
+    }
+  }
+
+  func testInputWeightsAreSmallGaussians() throws {
+    try exercise {
+      var rng = RandomSource(seed: 4031)
+      let cell = ElmanCell.identityReLU(
+        inputSize: 40, hiddenSize: 50, inputStd: 0.01, rng: &rng)
+      let w = cell.inputWeight
+      let mean = w.mean()
+      let std = (w.map { ($0 - mean) * ($0 - mean) }.mean()).squareRoot()
+      XCTAssertLessThan(
+        abs(mean), 4 * 0.01 / Double(w.count).squareRoot(),
+        "W_hx should have mean 0, got \(formatNumber(mean)). \(self.hint)")
+      XCTAssertEqual(
+        std, 0.01, accuracy: 0.001,
+        "W_hx should have standard deviation inputStd = 0.01, got \(formatNumber(std)). "
+          + self.hint)
+    }
+  }
+}
