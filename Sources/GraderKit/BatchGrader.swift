@@ -245,22 +245,22 @@ public struct BatchGrader: Sendable {
     try fm.removeItem(at: staging)
   }
 
-  /// Deletes the compiled module `name` (every `name.build` folder under `.build`).
+  /// Deletes what the compiler made for module `name` (objects, dependency records), keeping
+  /// the build plan, so the next build compiles every file of it again.
   func removeBuildProducts(of name: String, in scratch: URL) throws {
     let fm = FileManager.default
     let build = scratch.appendingPathComponent(".build")
-    guard let enumerator = fm.enumerator(atPath: build.path) else { return }
-    var doomed: [String] = []
-    while let item = enumerator.nextObject() as? String {
-      let last = (item as NSString).lastPathComponent
-      if last == "\(name).build" || last == "\(name).swiftmodule" {
-        doomed.append(item)
-        enumerator.skipDescendants()
-      } else if item.split(separator: "/").count > 3 {
-        enumerator.skipDescendants()
+    guard let platforms = try? fm.contentsOfDirectory(atPath: build.path) else { return }
+    let stale: Set = ["o", "swiftdeps", "d", "dia", "priors"]
+    for platform in platforms {
+      for configuration in ["debug", "release"] {
+        let folder = build.appendingPathComponent("\(platform)/\(configuration)/\(name).build")
+        guard let files = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
+        for file in files where stale.contains((file as NSString).pathExtension) {
+          try? fm.removeItem(at: folder.appendingPathComponent(file))
+        }
       }
     }
-    for item in doomed { try? fm.removeItem(at: build.appendingPathComponent(item)) }
   }
 
   /// A hash of everything in the kit that can change a grade.
