@@ -32,6 +32,8 @@ let units: [(name: String, dependencies: [String])] = [
   ("Unit02", ["RNNCore", "RNNTraining"]),
   ("Unit03", ["RNNCore", "RNNTraining", "RNNData", "Unit02"]),
   ("Unit04", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
+  ("Unit05", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
+  ("Unit06", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03", "Unit05"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.

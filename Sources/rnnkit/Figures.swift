@@ -34,6 +34,13 @@ let lectureFigures: [LectureFigure] = [
     name: "04-exploding-gradients.svg", lecture: "04", make: { explodingGradientFigure() }),
   LectureFigure(
     name: "04-irnn-adding-problem.svg", lecture: "04", make: { irnnAddingProblemFigure() }),
+  LectureFigure(
+    name: "05-first-mention-accuracy.svg", lecture: "05", make: { firstMentionAccuracyFigure() }),
+  LectureFigure(name: "05-gru-update-gate.svg", lecture: "05", make: { gruUpdateGateFigure() }),
+  LectureFigure(
+    name: "05-gradient-through-time.svg", lecture: "05", make: { gradientThroughTimeFigure() }),
+  LectureFigure(name: "06-lstm-gates.svg", lecture: "06", make: { lstmGatesFigure() }),
+  LectureFigure(name: "06-forget-bias.svg", lecture: "06", make: { lstmForgetBiasFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"

@@ -6,12 +6,14 @@ import RNNTraining
 import Unit02
 import Unit03
 import Unit04
+import Unit05
+import Unit06
 
 // `rnnkit train` and `rnnkit sample`: recurrent language models (units 02-04).
 
 private let trainUsageLine = """
-  Usage: rnnkit train --text FILE [--model elman] [--words] [options]
-         rnnkit train --synthetic N [--model elman] [--words] [options]
+  Usage: rnnkit train --text FILE [--model elman|gru|lstm] [--words] [options]
+         rnnkit train --synthetic N [--model elman|gru|lstm] [--words] [options]
   """
 
 private let trainHelp = """
@@ -20,7 +22,8 @@ private let trainHelp = """
   Trains a recurrent language model on UTF-8 text with stateful truncated backpropagation
   through time (units 02-04), prints its progress, and writes a checkpoint and a learning
   curve. Runs your exercises, or the reference solutions with RNNKIT_SOLUTIONS=1; training
-  needs units 02 and 03 (and 04 for --clip-norm, --clip-value and --irnn).
+  needs units 02 and 03 (and 04 for --clip-norm, --clip-value and --irnn, 05 for --model gru,
+  06 for --model lstm).
 
   input:
     --text FILE          training text; the last --valid-fraction of it (cut at a line
@@ -37,7 +40,7 @@ private let trainHelp = """
     --max-vocab N        keep at most N tokens, the most frequent (default: no limit)
 
   model:
-    --model NAME         elman (default; gru and lstm come with units 05 and 06)
+    --model NAME         elman (default), gru (unit 05) or lstm (unit 06)
     --hidden N           hidden units H (default 128)
     --embedding N        embedding size E (default 32 at character level, 64 at word level)
     --activation NAME    tanh | sigmoid | relu (default tanh)
@@ -166,8 +169,78 @@ private var modelKinds: [RecurrentModelKind] {
       sample: { checkpoint, options in
         try sampleLanguageModel(
           cell: try emptyElmanCell(checkpoint), checkpoint: checkpoint, options: options)
-      })
+      }),
+    RecurrentModelKind(
+      name: "gru",
+      makeCell: { options, embeddingSize, rng in
+        try rejectElmanOptions(options)
+        let cell = GRUCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng)
+        return AnyTrainableCell(
+          settings: ["embeddingSize": "\(embeddingSize)", "hiddenSize": "\(options.hidden)"],
+          describe: "GRU, gate order z, r, h̃",
+          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
+      },
+      resumeCell: { checkpoint in
+        let cell = try emptyGRUCell(checkpoint)
+        return AnyTrainableCell(
+          settings: checkpoint.settings, describe: "GRU, resumed",
+          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
+      },
+      sample: { checkpoint, options in
+        try sampleLanguageModel(
+          cell: try emptyGRUCell(checkpoint), checkpoint: checkpoint, options: options)
+      }),
+    RecurrentModelKind(
+      name: "lstm",
+      makeCell: { options, embeddingSize, rng in
+        try rejectElmanOptions(options)
+        let cell = LSTMCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng)
+        return AnyTrainableCell(
+          settings: [
+            "embeddingSize": "\(embeddingSize)", "hiddenSize": "\(options.hidden)",
+            "forgetBias": "1",
+          ],
+          describe: "LSTM, gate order i, f, g, o, forget-gate bias 1",
+          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
+      },
+      resumeCell: { checkpoint in
+        let cell = try emptyLSTMCell(checkpoint)
+        return AnyTrainableCell(
+          settings: checkpoint.settings, describe: "LSTM, resumed",
+          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
+      },
+      sample: { checkpoint, options in
+        try sampleLanguageModel(
+          cell: try emptyLSTMCell(checkpoint), checkpoint: checkpoint, options: options)
+      }),
   ]
+}
+
+/// `--irnn` and `--activation` describe an Elman cell; the gated cells have fixed
+/// nonlinearities (σ for the gates, tanh for the candidate).
+private func rejectElmanOptions(_ options: TrainOptions) throws {
+  if options.irnn || options.activationGiven {
+    throw CommandFailure.usage(
+      "--irnn and --activation apply to --model elman only, not \(options.model)")
+  }
+}
+
+/// A GRU of zeros with the shapes a checkpoint describes (`W` 3H x E, `U` 3H x H, `b` 1 x 3H).
+private func emptyGRUCell(_ checkpoint: Checkpoint) throws -> GRUCell {
+  let hidden = try checkpoint.integerSetting("hiddenSize")
+  let embedding = try checkpoint.integerSetting("embeddingSize")
+  return GRUCell(
+    inputWeight: .zeros(3 * hidden, embedding), recurrentWeight: .zeros(3 * hidden, hidden),
+    bias: .zeros(1, 3 * hidden))
+}
+
+/// An LSTM of zeros with the shapes a checkpoint describes (`W` 4H x E, `U` 4H x H, `b` 1 x 4H).
+private func emptyLSTMCell(_ checkpoint: Checkpoint) throws -> LSTMCell {
+  let hidden = try checkpoint.integerSetting("hiddenSize")
+  let embedding = try checkpoint.integerSetting("embeddingSize")
+  return LSTMCell(
+    inputWeight: .zeros(4 * hidden, embedding), recurrentWeight: .zeros(4 * hidden, hidden),
+    bias: .zeros(1, 4 * hidden))
 }
 
 /// An Elman cell of zeros with the shapes and activation a checkpoint describes.
@@ -186,8 +259,7 @@ private func emptyElmanCell(_ checkpoint: Checkpoint) throws -> ElmanCell {
 private func modelKind(_ name: String) throws -> RecurrentModelKind {
   guard let kind = modelKinds.first(where: { $0.name == name }) else {
     throw CommandFailure.usage(
-      "unknown model '\(name)'; available: \(modelKinds.map(\.name).joined(separator: ", ")) "
-        + "(gru and lstm come with units 05 and 06)")
+      "unknown model '\(name)'; available: \(modelKinds.map(\.name).joined(separator: ", "))")
   }
   return kind
 }
