@@ -115,6 +115,44 @@ final class MutantCatalogTests: XCTestCase {
   }
 }
 
+extension MutantCatalogTests {
+  /// Every exercise region of a unit must be the target of at least one cataloged mutant, so
+  /// CI proves that its tests can fail.
+  func testEveryExerciseHasAtLeastOneMutant() throws {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let solutions = root.appendingPathComponent("Solutions")
+    let catalogs = root.appendingPathComponent("Grader/Mutants")
+    guard FileManager.default.fileExists(atPath: catalogs.path) else {
+      throw XCTSkip("no Grader/Mutants in this checkout (a student handout)")
+    }
+    var uncovered: [String] = []
+    for unit in try FileManager.default.contentsOfDirectory(atPath: solutions.path).sorted() {
+      let catalog = catalogs.appendingPathComponent("\(unit).mutants")
+      let mutants =
+        FileManager.default.fileExists(atPath: catalog.path)
+        ? try MutantCatalog.parse(String(contentsOf: catalog, encoding: .utf8), file: unit) : []
+      var covered = Set<String>()
+      var all = Set<String>()
+      for file in try swiftFiles(under: solutions.appendingPathComponent(unit)) {
+        let source = try String(
+          contentsOf: solutions.appendingPathComponent("\(unit)/\(file)"), encoding: .utf8)
+        let regions = try ExerciseGenerator.regions(in: source, file: file)
+        all.formUnion(regions.map(\.exercise))
+        for mutant in mutants where mutant.file == file {
+          guard let range = source.range(of: mutant.find) else { continue }
+          let line = source[..<range.lowerBound].filter { $0 == "\n" }.count + 1
+          for region in regions where region.beginLine < line && line < region.endLine {
+            covered.insert(region.exercise)
+          }
+        }
+      }
+      uncovered += all.subtracting(covered).sorted().map { "\(unit) exercise \($0)" }
+    }
+    XCTAssertEqual(uncovered, [], "add a realistic mutant for each of these to Grader/Mutants/")
+  }
+}
+
 final class TestOutputParserTests: XCTestCase {
   func result(_ output: String, status: Int32 = 0, signal: Bool = false) -> ProcessResult {
     ProcessResult(
