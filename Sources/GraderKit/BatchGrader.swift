@@ -132,6 +132,10 @@ public struct BatchGrader: Sendable {
     do {
       let source = try SubmissionSource.open(url)
       defer { source.cleanUp() }
+      guard source.exercises != nil else {
+        throw GraderError(
+          "no Exercises/ folder (nor UnitNN/ folders) in this submission; nothing to grade")
+      }
       let key = Fingerprint.combine([kitHash, try source.fingerprint()])
       grade.key = key
       if !force, let data = FileManager.default.contents(atPath: cacheURL.path),
