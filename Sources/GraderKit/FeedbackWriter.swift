@@ -73,7 +73,8 @@ public enum GradescopeResults {
       var output = outcome.status == .passed ? "" : outcome.message
       if hidden { output = "" }
       tests.append([
-        "name": outcome.shortName + (hidden ? " (hidden)" : ""),
+        "name": "Unit \(unitNumber(ofTest: outcome.name)): \(outcome.shortName)"
+          + (hidden ? " (hidden)" : ""),
         "name_format": "text",
         "number": "\(rubric.exercise(for: outcome.name)).\(index + 1)",
         "score": grade.points[outcome.name] ?? 0,

@@ -61,6 +61,8 @@ final class GradescopeResultsTests: XCTestCase {
     let tests = try XCTUnwrap(object["tests"] as? [[String: Any]])
     XCTAssertEqual(tests.count, 3)
     XCTAssertEqual(tests[1]["status"] as? String, "failed")
+    XCTAssertEqual(tests[1]["name"] as? String, "Unit 00: AffineForwardTests/testB")
+    XCTAssertEqual(tests[2]["name"] as? String, "Unit 00: Unit00HiddenTests/testC (hidden)")
     XCTAssertTrue((tests[1]["output"] as? String)?.contains("expected 1, got 2") ?? false)
     XCTAssertFalse((tests[2]["output"] as? String)?.contains("secret") ?? true)
   }
