@@ -50,8 +50,10 @@ public struct CourseTestRunner {
     extraEnvironment.merging(["RNNKIT_SOLUTIONS": solutionsMode ? "1" : "0"]) { _, new in new }
   }
 
+  /// The manifest decides which targets exist from the folders present (hidden tests), so it
+  /// is evaluated afresh every time instead of coming from SwiftPM's manifest cache.
   var scratchArguments: [String] {
-    scratchPath.map { ["--scratch-path", $0.path] } ?? []
+    (scratchPath.map { ["--scratch-path", $0.path] } ?? []) + ["--manifest-cache", "none"]
   }
 
   func swift() throws -> String {
