@@ -134,12 +134,39 @@ private struct AnyTrainableCell {
   var settings: [String: String]
   var describe: String
   var train: (TrainRun, inout RandomSource) throws -> Void
+
+  init<Cell: BackpropagatingCell>(_ cell: Cell, settings: [String: String], describe: String) {
+    self.settings = settings
+    self.describe = describe
+    self.train = { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) }
+  }
+}
+
+extension RecurrentModelKind {
+  /// A model kind whose resumed and sampled cells are the `emptyCell` of a checkpoint (its
+  /// parameters are loaded into the model built around it).
+  init<Cell: BackpropagatingCell>(
+    name: String, displayName: String, emptyCell: @escaping (Checkpoint) throws -> Cell,
+    makeCell: @escaping (TrainOptions, Int, inout RandomSource) throws -> AnyTrainableCell
+  ) {
+    self.init(
+      name: name, makeCell: makeCell,
+      resumeCell: { checkpoint in
+        AnyTrainableCell(
+          try emptyCell(checkpoint), settings: checkpoint.settings,
+          describe: "\(displayName), resumed")
+      },
+      sample: { checkpoint, options in
+        try sampleLanguageModel(
+          cell: try emptyCell(checkpoint), checkpoint: checkpoint, options: options)
+      })
+  }
 }
 
 private var modelKinds: [RecurrentModelKind] {
   [
     RecurrentModelKind(
-      name: "elman",
+      name: "elman", displayName: "Elman", emptyCell: emptyElmanCell,
       makeCell: { options, embeddingSize, rng in
         let cell: ElmanCell
         if options.irnn {
@@ -151,67 +178,34 @@ private var modelKinds: [RecurrentModelKind] {
             activation: options.activation, rng: &rng)
         }
         return AnyTrainableCell(
+          cell,
           settings: [
             "activation": cell.activation.rawValue, "embeddingSize": "\(embeddingSize)",
             "hiddenSize": "\(options.hidden)",
             "initialization": options.irnn ? "identity (IRNN)" : "orthogonal",
           ],
-          describe: "Elman, \(cell.activation.rawValue)\(options.irnn ? " (IRNN)" : "")",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      resumeCell: { checkpoint in
-        let cell = try emptyElmanCell(checkpoint)
-        return AnyTrainableCell(
-          settings: checkpoint.settings,
-          describe: "Elman, \(cell.activation.rawValue), resumed",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      sample: { checkpoint, options in
-        try sampleLanguageModel(
-          cell: try emptyElmanCell(checkpoint), checkpoint: checkpoint, options: options)
+          describe: "Elman, \(cell.activation.rawValue)\(options.irnn ? " (IRNN)" : "")")
       }),
     RecurrentModelKind(
-      name: "gru",
+      name: "gru", displayName: "GRU", emptyCell: emptyGRUCell,
       makeCell: { options, embeddingSize, rng in
         try rejectElmanOptions(options)
-        let cell = GRUCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng)
         return AnyTrainableCell(
+          GRUCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng),
           settings: ["embeddingSize": "\(embeddingSize)", "hiddenSize": "\(options.hidden)"],
-          describe: "GRU, gate order z, r, h̃",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      resumeCell: { checkpoint in
-        let cell = try emptyGRUCell(checkpoint)
-        return AnyTrainableCell(
-          settings: checkpoint.settings, describe: "GRU, resumed",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      sample: { checkpoint, options in
-        try sampleLanguageModel(
-          cell: try emptyGRUCell(checkpoint), checkpoint: checkpoint, options: options)
+          describe: "GRU, gate order z, r, h̃")
       }),
     RecurrentModelKind(
-      name: "lstm",
+      name: "lstm", displayName: "LSTM", emptyCell: emptyLSTMCell,
       makeCell: { options, embeddingSize, rng in
         try rejectElmanOptions(options)
-        let cell = LSTMCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng)
         return AnyTrainableCell(
+          LSTMCell(inputSize: embeddingSize, hiddenSize: options.hidden, rng: &rng),
           settings: [
             "embeddingSize": "\(embeddingSize)", "hiddenSize": "\(options.hidden)",
             "forgetBias": "1",
           ],
-          describe: "LSTM, gate order i, f, g, o, forget-gate bias 1",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      resumeCell: { checkpoint in
-        let cell = try emptyLSTMCell(checkpoint)
-        return AnyTrainableCell(
-          settings: checkpoint.settings, describe: "LSTM, resumed",
-          train: { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) })
-      },
-      sample: { checkpoint, options in
-        try sampleLanguageModel(
-          cell: try emptyLSTMCell(checkpoint), checkpoint: checkpoint, options: options)
+          describe: "LSTM, gate order i, f, g, o, forget-gate bias 1")
       }),
   ]
 }
