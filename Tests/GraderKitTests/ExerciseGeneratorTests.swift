@@ -3,6 +3,10 @@ import XCTest
 
 @testable import GraderKit
 
+/// The kit's root folder (this file is `Tests/GraderKitTests/ExerciseGeneratorTests.swift`).
+let kitRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
 final class ExerciseGeneratorTests: XCTestCase {
   let solution = """
     import RNNCore
@@ -114,8 +118,7 @@ final class ExercisesInSyncTests: XCTestCase {
     guard ProcessInfo.processInfo.environment["RNNKIT_SOLUTIONS"] == "1" else {
       throw XCTSkip("maintainer check; runs with RNNKIT_SOLUTIONS=1")
     }
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let differences = try ExerciseGenerator.differences(
       solutions: root.appendingPathComponent("Solutions"),
       exercises: root.appendingPathComponent("Exercises"))
@@ -125,8 +128,7 @@ final class ExercisesInSyncTests: XCTestCase {
   }
 
   func testEverySolutionRegionHasAWellFormedMarker() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let solutions = root.appendingPathComponent("Solutions")
     guard FileManager.default.fileExists(atPath: solutions.path) else {
       throw XCTSkip("no Solutions/ in this checkout (a student handout)")

@@ -16,8 +16,7 @@ import XCTest
 /// This builds the kit several times, so it takes a few minutes. It is a maintainer test: it
 /// runs in solutions mode (`RNNKIT_SOLUTIONS=1`), and is skipped otherwise.
 final class FixtureGradingTests: XCTestCase {
-  static let root = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let root = kitRoot
 
   /// A fixture: files relative to the submission folder.
   struct Fixture {

@@ -116,8 +116,7 @@ final class HandoutTests: XCTestCase {
   }
 
   func testReleaseLeavesOutSolutionsHiddenTestsAndMutants() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let out = FileManager.default.temporaryDirectory
       .appendingPathComponent("handout-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: out) }

@@ -31,8 +31,7 @@ final class RubricTests: XCTestCase {
   }
 
   func testTheCommittedRubricParses() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let rubric = try Rubric.load(packageRoot: root)
     XCTAssertFalse(rubric.rules.isEmpty)
   }
@@ -92,8 +91,7 @@ final class MutantCatalogTests: XCTestCase {
   }
 
   func testEveryCommittedCatalogParsesAndAppliesCleanly() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let folder = root.appendingPathComponent("Grader/Mutants")
     guard FileManager.default.fileExists(atPath: folder.path) else {
       throw XCTSkip("no Grader/Mutants in this checkout (a student handout)")
@@ -119,8 +117,7 @@ extension MutantCatalogTests {
   /// Every exercise region of a unit must be the target of at least one cataloged mutant, so
   /// CI proves that its tests can fail.
   func testEveryExerciseHasAtLeastOneMutant() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let solutions = root.appendingPathComponent("Solutions")
     let catalogs = root.appendingPathComponent("Grader/Mutants")
     guard FileManager.default.fileExists(atPath: catalogs.path) else {
@@ -213,8 +210,7 @@ final class TestOutputParserTests: XCTestCase {
 /// functions named like the assertions and change what a test does.
 final class CourseTestImportTests: XCTestCase {
   func testCourseTestsUseScopedImportsOfUnitModules() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = kitRoot
     let fm = FileManager.default
     var offenders: [String] = []
     var checked = 0
