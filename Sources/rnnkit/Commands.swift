@@ -17,7 +17,8 @@ struct RNNKitCommand: Sendable {
       name: "ngram", summary: "count an n-gram language model and report perplexity (unit 01)",
       run: { runNGram($0) }),
     RNNKitCommand(
-      name: "train", summary: "train a recurrent language model (Elman, GRU or LSTM) on a text file",
+      name: "train",
+      summary: "train a recurrent language model (Elman, GRU or LSTM) on a text file",
       run: { runTrain($0) }),
     RNNKitCommand(
       name: "sample", summary: "sample text from a trained recurrent language model",
