@@ -33,6 +33,7 @@ public func exercise(
   file: StaticString = #filePath, line: UInt = #line, _ body: @escaping () throws -> Void
 ) throws {
   ProofOfCompletion.installIfRequested()
+  Transcript.start()
   let gate = ExerciseGate()
   let box = UncheckedSendable(body)
   let thrown = UncheckedSendable<Error?>(nil)
@@ -45,8 +46,12 @@ public func exercise(
   thread.start()
   switch gate.wait() {
   case .completed:
-    if let error = thrown.value { throw error }
+    if let error = thrown.value {
+      Transcript.write(["k": "error", "l": "the test body threw an error"])
+      throw error
+    }
   case .notImplemented(let number, let title, let lecture):
+    Transcript.write(["k": "skip", "exercise": number])
     let message = "exercise \(number) (\(title)) is not implemented yet; read \(lecture)"
     if isSolutionsMode {
       XCTFail("solutions mode: \(message)", file: file, line: line)
@@ -54,6 +59,7 @@ public func exercise(
       throw XCTSkip(message, file: file, line: line)
     }
   case .preconditionFailed(let message, let where_, let at):
+    Transcript.write(["k": "precondition", "l": message, "file": where_, "line": at])
     XCTFail("\(message) (raised at \(where_):\(at))", file: file, line: line)
   }
 }

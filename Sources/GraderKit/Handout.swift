@@ -57,7 +57,9 @@ public enum Handout {
   }
 
   /// Writes a Gradescope autograder zip: `setup.sh` and `run_autograder` at the root, with
-  /// the kit (without solutions and mutant catalogs, with hidden tests) beside them.
+  /// the kit (with the reference solutions the grader compares against and the hidden tests,
+  /// without mutant catalogs and lectures) beside them. Students never see the zip, and the
+  /// test processes run with it hidden (see `Sandbox`).
   public static func gradescope(
     _ layout: PackageLayout, to zipURL: URL, swiftVersion: String
   )
@@ -67,7 +69,7 @@ public enum Handout {
       .appendingPathComponent("rnnkit-gradescope-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: staging) }
     try copyKit(
-      layout, to: staging, excluding: ["Solutions", "Grader/Mutants", "Lectures"])
+      layout, to: staging, excluding: ["Grader/Mutants", "Lectures"])
     try setupScript(swiftVersion: swiftVersion).write(
       to: staging.appendingPathComponent("setup.sh"), atomically: true, encoding: .utf8)
     try runScript.write(
@@ -139,7 +141,10 @@ public enum Handout {
     rm -rf /tmp/rnnkit-batch /tmp/rnnkit-out
     mkdir -p /tmp/rnnkit-batch /autograder/results
     cp -R /autograder/submission /tmp/rnnkit-batch/submission
-    .build/debug/grade --submissions /tmp/rnnkit-batch --out /tmp/rnnkit-out --force
+    # The seed chosen when the image was set up: its reference transcripts are already cached.
+    SEED=$(cat /tmp/rnnkit-warm-out/.cache/seed 2>/dev/null || true)
+    .build/debug/grade --submissions /tmp/rnnkit-batch --out /tmp/rnnkit-out --force \\
+      ${SEED:+--seed "$SEED"}
     if [ -f /tmp/rnnkit-out/results/submission.json ]; then
       cp /tmp/rnnkit-out/results/submission.json /autograder/results/results.json
     else
@@ -158,7 +163,10 @@ public struct ZipWriter {
 
   public init() {}
 
-  public mutating func add(path: String, data: Data, executable: Bool = false) {
+  /// Adds a file; with `symbolicLink`, an entry that unpacks as a link to the path in `data`.
+  public mutating func add(
+    path: String, data: Data, executable: Bool = false, symbolicLink: Bool = false
+  ) {
     let name = Data(path.utf8)
     let crc = CRC32.checksum(data)
     let offset = UInt32(body.count)
@@ -178,7 +186,7 @@ public struct ZipWriter {
     body.append(local)
     body.append(data)
 
-    let mode: UInt32 = executable ? 0o100755 : 0o100644
+    let mode: UInt32 = symbolicLink ? 0o120777 : executable ? 0o100755 : 0o100644
     directory.append(le32: 0x0201_4b50)
     directory.append(le16: 0x031E)  // made by: Unix, version 3.0
     directory.append(le16: 20)

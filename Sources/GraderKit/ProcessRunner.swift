@@ -12,12 +12,15 @@ public struct ProcessResult: Sendable {
   public var output: String
   /// Wall-clock seconds.
   public var seconds: Double
+  /// `"memory"` or `"processes"` when the tree was killed for passing that limit.
+  public var limitExceeded: String? = nil
 
   public var succeeded: Bool { !crashedBySignal && !timedOut && status == 0 }
 }
 
 /// Runs commands with a time limit, capturing their output through a temporary file (a pipe
-/// could fill up and stall a chatty child).
+/// could fill up and stall a chatty child). The child gets a session of its own, and whatever
+/// it leaves running is killed when it ends (see ``ProcessTree``).
 public enum ProcessRunner {
   /// Runs `executable` with `arguments` in `directory`.
   ///
@@ -29,54 +32,23 @@ public enum ProcessRunner {
     _ executable: String, _ arguments: [String], in directory: URL? = nil,
     environment: [String: String] = [:], timeout: Double? = nil, echo: Bool = false
   ) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    process.environment = env
     let logURL = FileManager.default.temporaryDirectory
       .appendingPathComponent("rnnkit-\(UUID().uuidString).log")
-    _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: logURL) }
-    let log = try FileHandle(forWritingTo: logURL)
-    process.standardOutput = log
-    process.standardError = log
-    process.standardInput = FileHandle.nullDevice
-    let start = Date()
-    try process.run()
-    var timedOut = false
-    var echoed = 0
-    while process.isRunning {
-      Thread.sleep(forTimeInterval: 0.02)
-      if echo { echoed = echoNew(from: logURL, after: echoed) }
-      if let timeout, Date().timeIntervalSince(start) > timeout {
-        timedOut = true
-        process.terminate()
-        Thread.sleep(forTimeInterval: 0.5)
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        break
-      }
+    ProcessTree.registerTemporary(logURL)
+    defer {
+      try? FileManager.default.removeItem(at: logURL)
+      ProcessTree.unregisterTemporary(logURL)
     }
-    process.waitUntilExit()
-    try? log.close()
-    if echo { _ = echoNew(from: logURL, after: echoed) }
-    let data = FileManager.default.contents(atPath: logURL.path) ?? Data()
-    return ProcessResult(
-      status: process.terminationStatus,
-      crashedBySignal: process.terminationReason == .uncaughtSignal,
-      timedOut: timedOut,
-      output: String(decoding: data, as: UTF8.self),
-      seconds: Date().timeIntervalSince(start))
-  }
-
-  private static func echoNew(from url: URL, after offset: Int) -> Int {
-    guard let data = FileManager.default.contents(atPath: url.path), data.count > offset else {
-      return offset
+    var argv = [executable] + arguments
+    if let directory {
+      // The shell enters the folder, then becomes the program.
+      argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path] + argv
     }
-    FileHandle.standardOutput.write(data.subdata(in: offset..<data.count))
-    return data.count
+    return try ProcessTree.run(
+      argv, environment: env, output: logURL, limits: ProcessLimits(timeout: timeout),
+      echo: echo)
   }
 
   /// The full path of a program on `PATH`, such as `swift`.

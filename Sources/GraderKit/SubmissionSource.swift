@@ -11,15 +11,30 @@ public struct SubmissionSource {
   public var exercises: URL?
   private var temporary: URL?
 
-  /// Opens a folder or a zip file.
-  public static func open(_ url: URL) throws -> SubmissionSource {
+  /// Opens a folder or a zip file (unpacked below `temporaryRoot`).
+  ///
+  /// A submission is plain files: a symbolic link anywhere in it (the entry itself, a folder or
+  /// file inside, or a zip entry) is refused, so nothing outside the submission is ever read.
+  public static func open(
+    _ url: URL, temporaryRoot: URL = FileManager.default.temporaryDirectory
+  ) throws -> SubmissionSource {
+    if isSymbolicLink(url.path) {
+      throw GraderError("\(url.lastPathComponent) is a symbolic link; submit plain files")
+    }
     var root = url
     var temporary: URL?
     if url.pathExtension.lowercased() == "zip" {
-      let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("rnnkit-submission-\(UUID().uuidString)")
+      let folder = temporaryRoot.appendingPathComponent("submission-\(UUID().uuidString)")
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      try unzip(url, into: folder)
+      ProcessTree.registerTemporary(folder)
+      do {
+        try refuseLinks(inArchive: url)
+        try unzip(url, into: folder)
+      } catch {
+        try? FileManager.default.removeItem(at: folder)
+        ProcessTree.unregisterTemporary(folder)
+        throw error
+      }
       temporary = folder
       root = folder
       // A zip of a folder holds that folder: look inside it.
@@ -35,9 +50,26 @@ public struct SubmissionSource {
         }
       }
     }
+    let source = SubmissionSource(root: root, exercises: nil, temporary: temporary)
+    do {
+      var opened = source
+      opened.exercises = try exercisesFolder(in: root)
+      return opened
+    } catch {
+      source.cleanUp()
+      throw error
+    }
+  }
+
+  /// The `Exercises/` folder (or the root when it holds `UnitNN/` folders), after checking that
+  /// nothing in it is a symbolic link.
+  static func exercisesFolder(in root: URL) throws -> URL? {
     let fm = FileManager.default
     let nested = root.appendingPathComponent("Exercises")
     var exercises: URL?
+    if isSymbolicLink(nested.path) {
+      throw GraderError("Exercises is a symbolic link; submit plain files")
+    }
     if fm.fileExists(atPath: nested.path) {
       exercises = nested
     } else if (try? fm.contentsOfDirectory(atPath: root.path))?.contains(where: {
@@ -45,12 +77,63 @@ public struct SubmissionSource {
     }) == true {
       exercises = root
     }
-    return SubmissionSource(root: root, exercises: exercises, temporary: temporary)
+    if let exercises, let link = firstSymbolicLink(under: exercises) {
+      throw GraderError("\(link) is a symbolic link; submit plain files")
+    }
+    return exercises
+  }
+
+  /// Whether `path` itself is a symbolic link (`lstat`, never following it).
+  static func isSymbolicLink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+  }
+
+  /// The first symbolic link below `root` (relative path), walking without following links.
+  static func firstSymbolicLink(under root: URL) -> String? {
+    var queue = [""]
+    while let relative = queue.popLast() {
+      let path = relative.isEmpty ? root.path : root.path + "/" + relative
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+        continue
+      }
+      for name in names {
+        let child = relative.isEmpty ? name : relative + "/" + name
+        var info = stat()
+        guard lstat(root.path + "/" + child, &info) == 0 else { continue }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK: return child
+        case S_IFDIR: queue.append(child)
+        default: break
+        }
+      }
+    }
+    return nil
+  }
+
+  /// Refuses an archive with a symbolic-link entry or an entry outside its own folder.
+  static func refuseLinks(inArchive archive: URL) throws {
+    guard let unzip = ProcessRunner.which("unzip") else { return }
+    let listing = try ProcessRunner.run(unzip, ["-Z", "-l", archive.path], timeout: 60)
+    for line in listing.output.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard let mode = fields.first, mode.count == 10 else { continue }
+      let name = fields.last.map(String.init) ?? ""
+      if mode.hasPrefix("l") {
+        throw GraderError("\(archive.lastPathComponent): the entry \(name) is a symbolic link")
+      }
+      if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
+        throw GraderError("\(archive.lastPathComponent): the entry \(name) leaves the archive")
+      }
+    }
   }
 
   /// Removes the unpacked copy of a zip.
   public func cleanUp() {
-    if let temporary { try? FileManager.default.removeItem(at: temporary) }
+    if let temporary {
+      try? FileManager.default.removeItem(at: temporary)
+      ProcessTree.unregisterTemporary(temporary)
+    }
   }
 
   /// The Swift files of unit `unit` (`"00"`), relative to its folder.

@@ -102,54 +102,30 @@ public enum TamperScanner {
   }
 }
 
-/// Rules a unit must follow to be built at all: exercise code may not import XCTest or
-/// Swift Testing (nothing in an exercise needs them, and with them a module could add members
-/// to `XCTestCase` that shadow the assertions of the tests).
-public enum PolicyChecker {
-  /// Units whose files break a rule, with the reason (shown to the student).
-  public static func rejectedUnits(
-    in submission: SubmissionSource, units: [String]
-  ) throws
-    -> [String: String]
-  {
-    guard let exercises = submission.exercises else { return [:] }
-    guard
-      let regex = try? NSRegularExpression(
-        pattern: #"^\s*(@\w+\s+)*import\s+(\w+\s+)?(XCTest|Testing)\b"#)
-    else { return [:] }
-    var rejected: [String: String] = [:]
-    for unit in units {
-      for relative in try submission.files(ofUnit: unit) {
-        let path = "Exercises/Unit\(unit)/\(relative)"
-        let text =
-          (try? readUTF8(exercises.appendingPathComponent("Unit\(unit)/\(relative)"))) ?? ""
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false)
-          .enumerated()
-        {
-          let lineText = String(line)
-          if regex.firstMatch(in: lineText, range: NSRange(lineText.startIndex..., in: lineText))
-            != nil
-          {
-            rejected[unit] =
-              "\(path):\(index + 1): exercise code may not import XCTest or Testing; "
-              + "the unit was graded with the stubs"
-          }
-        }
-      }
-    }
-    return rejected
-  }
-}
-
 /// Reads compiler output.
 enum CompilerErrors {
-  /// Units whose exercise files have errors, with those errors (paths made relative).
+  /// Units to blame for a failed build, with their errors (paths made relative): errors in a
+  /// unit's exercise files, in its public or hidden tests (a missing `public`, a changed
+  /// signature), and link errors in its objects (a second `main`, a duplicate symbol). Lines of
+  /// hidden tests are reported without their path or code.
   static func units(in output: String, scratch: URL) -> [String: String] {
+    let patterns = [
+      #"Exercises/Unit([0-9]{2})/"#, #"Tests/Unit([0-9]{2})Tests/"#,
+      #"HiddenTests/Unit([0-9]{2})HiddenTests/"#, #"\bUnit([0-9]{2})\.build/"#,
+    ]
     var byUnit: [String: [String]] = [:]
-    for line in output.split(separator: "\n") where line.contains("error:") {
-      let text = line.replacingOccurrences(of: scratch.path + "/", with: "")
-      guard let range = text.range(of: "Exercises/Unit") else { continue }
-      let unit = String(text[range.upperBound...].prefix { $0.isNumber })
+    for line in output.split(separator: "\n") where line.contains("error") {
+      var text = line.replacingOccurrences(of: scratch.path + "/", with: "")
+      var unit: String?
+      for pattern in patterns {
+        guard let range = text.range(of: pattern, options: .regularExpression) else { continue }
+        unit = String(text[range].filter(\.isNumber).prefix(2))
+        break
+      }
+      guard let unit else { continue }
+      if text.contains("HiddenTests/"), let message = text.range(of: "error:") {
+        text = "a hidden test of unit \(unit): " + text[message.lowerBound...]
+      }
       if !(byUnit[unit]?.contains(text) ?? false) { byUnit[unit, default: []].append(text) }
     }
     return byUnit.mapValues { $0.prefix(20).joined(separator: "\n") }

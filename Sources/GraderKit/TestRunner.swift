@@ -85,7 +85,7 @@ public struct CourseTestRunner {
   }
 
   /// The built test bundle.
-  func bundlePath() throws -> String {
+  public func bundlePath() throws -> String {
     let result = try ProcessRunner.run(
       try swift(), ["build", "--show-bin-path"] + scratchArguments, in: packageRoot,
       environment: environment)
@@ -127,6 +127,80 @@ public struct CourseTestRunner {
       outcomes.append(outcome)
     }
     return outcomes
+  }
+}
+
+/// Where transcribed test runs happen: a folder outside everything the sandbox hides, holding
+/// a copy of the built test binary and a fresh empty working folder per test.
+public struct ExecutionArea: Sendable {
+  /// The folder of this slot (readable by the sandbox's user, writable only by the grader).
+  public var folder: URL
+  /// Folders of the other slots, hidden from this slot's tests.
+  public var siblings: [URL]
+
+  public init(folder: URL, siblings: [URL]) {
+    self.folder = folder
+    self.siblings = siblings
+  }
+
+  var bundle: URL { folder.appendingPathComponent("tests.xctest") }
+
+  /// Copies the built bundle in (only the binary: no sources, no build folder).
+  func install(bundle source: String) throws {
+    let fm = FileManager.default
+    try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+    chmod(folder.path, 0o755)
+    if fm.fileExists(atPath: bundle.path) { try fm.removeItem(at: bundle) }
+    try fm.copyItem(atPath: source, toPath: bundle.path)
+    chmod(bundle.path, 0o755)
+  }
+}
+
+extension CourseTestRunner {
+  /// Runs each test in its own sandboxed process that writes a transcript (see
+  /// ``TranscriptJudge``), and returns each test's process result and transcript.
+  ///
+  /// - Parameters:
+  ///   - area: where the test binary is copied and run (outside the sandbox's hidden folders).
+  ///   - records: a private folder (hidden from the tests) for transcripts and output logs.
+  ///   - seed: the grading run's seed, passed to hidden tests.
+  public func runTranscribed(
+    tests: [String], area: ExecutionArea, sandbox: Sandbox, records: URL, seed: UInt64,
+    timeout: Double, progress: (String, ProcessResult, Data) -> Void = { _, _, _ in }
+  ) throws -> [String: (result: ProcessResult, transcript: Data)] {
+    let fm = FileManager.default
+    try area.install(bundle: try bundlePath())
+    try fm.createDirectory(at: records, withIntermediateDirectories: true)
+    var box = sandbox
+    box.hidden += area.siblings.map(\.path)
+    var results: [String: (result: ProcessResult, transcript: Data)] = [:]
+    for test in tests {
+      let work = try box.makeWorkingFolder(in: area.folder)
+      defer { try? fm.removeItem(at: work) }
+      #if os(macOS)
+        let command = ["/usr/bin/xcrun", "xctest", "-XCTest", test, area.bundle.path]
+      #else
+        let command = [area.bundle.path, test]
+      #endif
+      let argv = box.wrap(
+        command, workingDirectory: work.path,
+        virtualMemoryKiB: memoryLimitMiB.map { $0 * 1024 })
+      let file = test.replacingOccurrences(of: "/", with: "__")
+      let transcriptURL = records.appendingPathComponent("\(file).transcript")
+      let environment = [
+        "PATH": "/usr/bin:/bin", "HOME": work.path, "TMPDIR": work.path, "LANG": "C.UTF-8",
+        "RNNKIT_TRANSCRIPT_FD": "3", "RNNKIT_GRADING_SEED": String(seed),
+      ]
+      let result = try ProcessTree.run(
+        argv, environment: environment, output: records.appendingPathComponent("\(file).log"),
+        channel: transcriptURL,
+        limits: ProcessLimits(
+          timeout: timeout, memoryBytes: memoryLimitMiB.map { $0 << 20 }, maxProcesses: 64))
+      let transcript = fm.contents(atPath: transcriptURL.path) ?? Data()
+      progress(test, result, transcript)
+      results[test] = (result, transcript)
+    }
+    return results
   }
 }
 

@@ -108,6 +108,10 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     public private(set) var worstNumeric = 0.0
     /// The largest relative error in the block.
     public private(set) var maxRelativeError = 0.0
+    /// Every compared element: its flat index, the analytic and the numeric value.
+    public private(set) var indices: [Int] = []
+    public private(set) var analyticValues: [Double] = []
+    public private(set) var numericValues: [Double] = []
 
     init(name: String, rows: Int, cols: Int) {
       self.name = name
@@ -124,6 +128,9 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
         worstNumeric = numeric
       }
       checked += 1
+      indices.append(index)
+      analyticValues.append(analytic)
+      numericValues.append(numeric)
     }
 
     /// The worst element as `(row, col)`.

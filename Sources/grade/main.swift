@@ -4,7 +4,7 @@ import GraderKit
 let usage = """
   Usage: grade [--unit NN]
          grade --submissions DIR --out DIR [--unit NN] [--jobs N] [--force]
-                                           [--memory MiB] [--timeout S]
+                                           [--memory MiB] [--timeout S] [--seed N]
          grade release --out DIR
          grade gradescope --out FILE.zip [--swift-version X.Y.Z]
          grade generate [--check]
@@ -35,7 +35,7 @@ let help = """
     release      Write the student handout to --out: everything but Solutions/, the hidden
                  tests and the mutant catalogs.
     gradescope   Write a Gradescope autograder zip (setup.sh, run_autograder and the kit
-                 without solutions) to --out.
+                 with its reference solutions and hidden tests; keep it private) to --out.
     generate     Regenerate Exercises/ from Solutions/: every `// BEGIN SOLUTION` region
                  becomes a stub that names the exercise and the lecture section to read.
                  With --check, change nothing and exit 1 if Exercises/ is out of date.
@@ -50,6 +50,8 @@ let help = """
     --force      Regrade submissions even if their inputs did not change.
     --memory MiB Memory limit of each test process when grading a class (default 4096).
     --timeout S  Time limit of each test in seconds (default: the rubric's `timeout`).
+    --seed N     Seed of the hidden tests' inputs (default: drawn once per --out folder
+                 and kept there, so a rerun grades alike).
     --swift-version X.Y.Z
                  The toolchain setup.sh installs (default: this machine's).
     -h, --help   Show this help.
@@ -77,6 +79,7 @@ var force = false
 var jobs = 1
 var memory = 4096
 var timeout: Double?
+var seed: UInt64?
 var submissionsPath: String?
 var outPath: String?
 var swiftVersion: String?
@@ -116,6 +119,12 @@ while index < arguments.count {
     memory = positiveInteger("--memory")
   case "--timeout" where command == "check":
     timeout = Double(positiveInteger("--timeout"))
+  case "--seed" where command == "check":
+    let text = value("--seed")
+    guard let number = UInt64(text), number > 0 else {
+      fail("--seed needs a positive whole number, got `\(text)`", code: 64)
+    }
+    seed = number
   case "--force" where command == "check":
     force = true
     index += 1
@@ -205,6 +214,7 @@ do {
     grader.force = force
     grader.memoryLimitMiB = memory
     grader.timeoutOverride = timeout
+    grader.seed = seed
     grader.units = unitFilters.isEmpty ? nil : unitFilters
     let grades = try grader.run()
     print("")
