@@ -16,23 +16,32 @@ public struct MutantResult: Sendable {
   public var verdict: Verdict
   /// The tests that failed, or the reason the mutant is invalid.
   public var detail: String
+  /// Public tests (`UnitNNTests`) that failed.
+  public var publicCatches: [String] = []
+  /// Hidden tests (`UnitNNHiddenTests`) that failed.
+  public var hiddenCatches: [String] = []
 }
 
-/// Applies each cataloged bug to a scratch copy of the kit and runs that unit's tests in
-/// solutions mode. The working tree is never touched.
+/// Applies each cataloged bug to a scratch copy of the kit and runs that unit's public and
+/// hidden tests in solutions mode. The working tree is never touched.
 ///
-/// The scratch copy lives in `.build/grade-mutants/` and is kept between runs, so each mutant
-/// costs an incremental build of one unit.
-public struct MutantRunner {
+/// Each slot (`jobs` of them, run in parallel) keeps its scratch copy in
+/// `.build/grade-mutants/slot-N/` between runs, and builds only the mutated unit, the units it
+/// depends on, and their tests (`RNNKIT_UNITS`), so each mutant costs an incremental build of
+/// one module and a link.
+public struct MutantRunner: Sendable {
   public var layout: PackageLayout
-  public var log: (String) -> Void
+  public var jobs = 1
+  public var log: @Sendable (String) -> Void
 
-  public init(layout: PackageLayout, log: @escaping (String) -> Void = { print($0) }) {
+  public init(layout: PackageLayout, log: @escaping @Sendable (String) -> Void = { print($0) }) {
     self.layout = layout
     self.log = log
   }
 
-  var scratch: URL { layout.root.appendingPathComponent(".build/grade-mutants") }
+  func scratch(slot: Int) -> URL {
+    layout.root.appendingPathComponent(".build/grade-mutants/slot-\(slot)")
+  }
 
   /// Loads the catalog of `unit` (`"00"`).
   public func catalog(unit: String) throws -> [Mutant] {
@@ -43,8 +52,8 @@ public struct MutantRunner {
 
   /// Runs every mutant of the given units.
   public func run(units: [String]) throws -> [MutantResult] {
-    try syncScratchCopy()
-    let runner = CourseTestRunner(packageRoot: scratch, solutionsMode: true)
+    let slotCount = max(1, jobs)
+    for slot in 0..<slotCount { try syncScratchCopy(slot: slot) }
     var results: [MutantResult] = []
     for unit in units {
       let mutants = try catalog(unit: unit)
@@ -52,43 +61,85 @@ public struct MutantRunner {
         log("Unit \(unit): no mutant catalog")
         continue
       }
-      log("Unit \(unit): checking the unmutated solution first")
-      let baseline = try testUnit(unit, runner: runner)
-      guard let baseline, baseline.failedTests.isEmpty, baseline.result.succeeded else {
-        throw GraderError(
-          "Unit \(unit): the reference solution does not pass its own tests, so mutants "
-            + "would prove nothing. Run `RNNKIT_SOLUTIONS=1 swift test --filter Unit\(unit)Tests`.")
-      }
-      for mutant in mutants {
-        let file = scratch.appendingPathComponent("Solutions/Unit\(unit)/\(mutant.file)")
-        let original = try readUTF8(file)
-        let mutated = try MutantCatalog.apply(
-          mutant, to: original, file: "Solutions/Unit\(unit)/\(mutant.file)")
-        try AtomicFile.write(mutated, to: file)
-        defer { try? AtomicFile.write(original, to: file) }
-        let result: MutantResult
-        if let run = try testUnit(unit, runner: runner) {
-          if run.result.succeeded && run.failedTests.isEmpty {
-            result = MutantResult(unit: unit, mutant: mutant, verdict: .survived, detail: "")
-          } else {
-            let detail =
-              run.failedTests.isEmpty
-              ? "test process failed (\(run.result.crashedBySignal ? "crash" : "exit \(run.result.status)"))"
-              : run.failedTests.joined(separator: ", ")
-            result = MutantResult(unit: unit, mutant: mutant, verdict: .caught, detail: detail)
-          }
-        } else {
-          result = MutantResult(
-            unit: unit, mutant: mutant, verdict: .invalid, detail: "does not compile")
+      log("Unit \(unit): checking the unmutated solution first (\(slotCount) slot(s))")
+      let baselines = Locked([UnitRun?](repeating: nil, count: slotCount))
+      let errors = Locked([String]())
+      let runner = self
+      DispatchQueue.concurrentPerform(iterations: slotCount) { slot in
+        do {
+          let run = try runner.testUnit(unit, slot: slot)
+          baselines.withValue { $0[slot] = run }
+        } catch {
+          errors.withValue { $0.append("\(error)") }
         }
-        log(
-          "  \(result.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-            + "\(mutant.name): \(mutant.about)"
-            + (result.detail.isEmpty ? "" : "\n            by \(result.detail)"))
-        results.append(result)
       }
+      if let error = errors.withValue({ $0.first }) { throw GraderError(error) }
+      for baseline in baselines.withValue({ $0 }) {
+        guard let baseline, baseline.failedTests.isEmpty, baseline.result.succeeded else {
+          throw GraderError(
+            "Unit \(unit): the reference solution does not pass its own tests, so mutants "
+              + "would prove nothing. Run `RNNKIT_SOLUTIONS=1 swift test --filter Unit\(unit)`.")
+        }
+      }
+      let unitResults = Locked([MutantResult?](repeating: nil, count: mutants.count))
+      let next = Locked(0)
+      DispatchQueue.concurrentPerform(iterations: slotCount) { slot in
+        while true {
+          let index = next.withValue { value -> Int in
+            defer { value += 1 }
+            return value
+          }
+          guard index < mutants.count else { return }
+          let result: MutantResult
+          do {
+            result = try runner.check(mutants[index], unit: unit, slot: slot)
+          } catch {
+            result = MutantResult(
+              unit: unit, mutant: mutants[index], verdict: .invalid, detail: "\(error)")
+          }
+          runner.log(
+            "  \(result.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+              + "\(result.mutant.name): \(result.mutant.about)"
+              + (result.detail.isEmpty ? "" : "\n            by \(result.detail)"))
+          unitResults.withValue { $0[index] = result }
+        }
+      }
+      let done = unitResults.withValue { $0 }.compactMap { $0 }
+      let caught = done.filter { $0.verdict == .caught }.count
+      let byPublic = done.filter { !$0.publicCatches.isEmpty }.count
+      let byHidden = done.filter { !$0.hiddenCatches.isEmpty }.count
+      log(
+        "Unit \(unit): \(caught) of \(done.count) caught; by the public tests alone "
+          + "\(byPublic) (\(percent(byPublic, done.count))), by the hidden tests \(byHidden)")
+      results += done
     }
     return results
+  }
+
+  /// Applies one mutant in `slot`'s copy, tests, and restores the file.
+  func check(_ mutant: Mutant, unit: String, slot: Int) throws -> MutantResult {
+    let scratch = scratch(slot: slot)
+    let file = scratch.appendingPathComponent("Solutions/Unit\(unit)/\(mutant.file)")
+    let original = try readUTF8(file)
+    let mutated = try MutantCatalog.apply(
+      mutant, to: original, file: "Solutions/Unit\(unit)/\(mutant.file)")
+    try AtomicFile.write(mutated, to: file)
+    defer { try? AtomicFile.write(original, to: file) }
+    guard let run = try testUnit(unit, slot: slot) else {
+      return MutantResult(unit: unit, mutant: mutant, verdict: .invalid, detail: "does not compile")
+    }
+    if run.result.succeeded && run.failedTests.isEmpty {
+      return MutantResult(unit: unit, mutant: mutant, verdict: .survived, detail: "")
+    }
+    let detail =
+      run.failedTests.isEmpty
+      ? "test process failed (\(run.result.crashedBySignal ? "crash" : "exit \(run.result.status)"))"
+      : run.failedTests.joined(separator: ", ")
+    var result = MutantResult(unit: unit, mutant: mutant, verdict: .caught, detail: detail)
+    result.hiddenCatches = run.failedTests.filter { $0.contains("HiddenTests") }
+    result.publicCatches = run.failedTests.filter { !$0.contains("HiddenTests") }
+    if run.failedTests.isEmpty { result.publicCatches = ["(a crashed test process)"] }
+    return result
   }
 
   struct UnitRun {
@@ -96,13 +147,18 @@ public struct MutantRunner {
     var failedTests: [String]
   }
 
-  /// Builds the scratch copy and runs one unit's tests; `nil` if the build fails.
-  func testUnit(_ unit: String, runner: CourseTestRunner) throws -> UnitRun? {
+  /// Builds only `unit` (with what it depends on) in `slot`'s copy and runs its public and
+  /// hidden tests; `nil` if the build fails.
+  func testUnit(_ unit: String, slot: Int) throws -> UnitRun? {
+    var runner = CourseTestRunner(packageRoot: scratch(slot: slot), solutionsMode: true)
+    runner.extraEnvironment = ["RNNKIT_GRADING": "1", "RNNKIT_UNITS": unit]
     let build = try runner.build()
     guard build.succeeded else { return nil }
     let result = try ProcessRunner.run(
-      try runner.swift(), ["test", "--skip-build", "--filter", "^Unit\(unit)Tests\\."],
-      in: scratch, environment: runner.environment, timeout: 600)
+      try runner.swift(),
+      ["test", "--skip-build", "--filter", "^Unit\(unit)(Hidden)?Tests\\."]
+        + runner.scratchArguments,
+      in: runner.packageRoot, environment: runner.environment, timeout: 600)
     var failed: [String] = []
     var lastStarted: String?
     for line in result.output.split(separator: "\n") where line.hasPrefix("Test Case '") {
@@ -116,8 +172,12 @@ public struct MutantRunner {
     return UnitRun(result: result, failedTests: failed)
   }
 
-  func syncScratchCopy() throws {
+  func syncScratchCopy(slot: Int) throws {
     try layout.mirror(
-      into: scratch, parts: ["Package.swift", "Sources", "Solutions", "Exercises", "Grader"])
+      into: scratch(slot: slot), parts: ["Package.swift", "Sources", "Solutions", "Exercises", "Grader"])
   }
+}
+
+func percent(_ part: Int, _ whole: Int) -> String {
+  whole == 0 ? "n/a" : String(format: "%.0f%%", 100 * Double(part) / Double(whole))
 }

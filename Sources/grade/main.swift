@@ -8,7 +8,7 @@ let usage = """
          grade release --out DIR
          grade gradescope --out FILE.zip [--swift-version X.Y.Z]
          grade generate [--check]
-         grade mutants [--unit NN]
+         grade mutants [--unit NN] [--jobs N]
          grade --help
   """
 
@@ -40,13 +40,15 @@ let help = """
                  becomes a stub that names the exercise and the lecture section to read.
                  With --check, change nothing and exit 1 if Exercises/ is out of date.
     mutants      Apply each known student bug from Grader/Mutants/ to a scratch copy of the
-                 kit (never to this tree), run that unit's tests against the solutions, and
-                 report whether the tests catch it. Exits 1 if any mutant survives.
+                 kit (never to this tree), build only that unit, run its public and hidden
+                 tests against the solutions, and report which tests catch it, with the
+                 public tests' catch rate per unit. --jobs N runs N mutants at a time in
+                 separate copies. Exits 1 if any mutant survives.
 
   Options:
     --unit NN    Only unit NN (for example --unit 00); repeat for several units.
     --check      With generate: only check.
-    --jobs N     Grade N submissions at a time (default 1).
+    --jobs N     Grade N submissions (or test N mutants) at a time (default 1).
     --force      Regrade submissions even if their inputs did not change.
     --memory MiB Memory limit of each test process when grading a class (default 4096).
     --timeout S  Time limit of each test in seconds (default: the rubric's `timeout`).
@@ -113,7 +115,7 @@ while index < arguments.count {
     submissionsPath = value("--submissions")
   case "--out" where ["check", "release", "gradescope"].contains(command):
     outPath = value("--out")
-  case "--jobs" where command == "check":
+  case "--jobs" where command == "check" || command == "mutants":
     jobs = positiveInteger("--jobs")
   case "--memory" where command == "check":
     memory = positiveInteger("--memory")
@@ -178,7 +180,9 @@ do {
   case "mutants":
     let units = try layout.units().filter { unitFilters.isEmpty || unitFilters.contains($0) }
     if units.isEmpty { fail("no unit \(unitFilters.joined(separator: ", ")) in Exercises/") }
-    let results = try MutantRunner(layout: layout).run(units: units)
+    var runner = MutantRunner(layout: layout)
+    runner.jobs = jobs
+    let results = try runner.run(units: units)
     let survived = results.filter { $0.verdict != .caught }
     print(
       "\(results.count - survived.count) of \(results.count) mutants caught"
