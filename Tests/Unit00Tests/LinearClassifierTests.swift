@@ -35,14 +35,14 @@ final class LinearClassifierTests: XCTestCase {
         lastLoss = model.trainStep(train.x, targets: train.labels, optimizer: &optimizer)
       }
       let accuracy = model.accuracy(heldOut.x, targets: heldOut.labels)
-      XCTAssertLessThan(
+      assertLess(
         lastLoss, 0.5 * firstLoss,
-        "training loss went from \(formatNumber(firstLoss)) to \(formatNumber(lastLoss)); "
-          + "expected it to halve. Integration of exercises 00.1-00.4.")
-      XCTAssertGreaterThanOrEqual(
+        "training loss after 100 more steps; expected it to halve from the first step's loss. "
+          + "Integration of exercises 00.1-00.4.")
+      assertGreaterOrEqual(
         accuracy, 0.95,
-        "held-out accuracy \(formatNumber(accuracy)) is below 0.95 (the clusters are well "
-          + "separated). Integration of exercises 00.1-00.4.")
+        "held-out accuracy, expected at least 0.95 (the clusters are well separated). "
+          + "Integration of exercises 00.1-00.4.")
     }
   }
 }

@@ -47,13 +47,10 @@ final class AddKTests: XCTestCase {
       let counts = Fixtures.counts(data.train, order: 3, vocabularySize: data.vocabulary.count)
       for k in [1.0, 0.01] {
         let model = AddK(counts: counts, k: k)
-        if let bad = Fixtures.firstUnnormalizedContext(
-          model, contexts: Fixtures.contexts(in: data.test, order: 3))
-        {
-          XCTFail(
-            "k = \(k): p(· | \(bad.context)) sums to \(bad.sum), expected 1 (tolerance 1e-9); "
-              + "is |V| the number of predictable ids, vocabularySize - 1? \(self.hint)")
-        }
+        Fixtures.assertEveryContextSumsToOne(
+          model, contexts: Fixtures.contexts(in: data.test, order: 3),
+          "k = \(k): the worst sum of p(· | context) over the test contexts",
+          hint: "Is |V| the number of predictable ids, vocabularySize - 1? \(self.hint)")
       }
     }
   }

@@ -1,3 +1,4 @@
+import CourseTestSupport
 import Foundation
 import RNNCore
 import RNNData
@@ -111,17 +112,29 @@ enum Fixtures {
   }
 
   /// The first context whose distribution does not sum to 1 within `tolerance`, with its sum.
-  static func firstUnnormalizedContext(
-    _ model: some LanguageModel, contexts: [[Int]], tolerance: Double = 1e-9
-  ) -> (context: [Int], sum: Double)? {
+  /// Asserts that `p(· | context)` sums to 1 for every context: reports the sum farthest from
+  /// 1 (a NaN sum counts as farthest), with its context in the hint.
+  static func assertEveryContextSumsToOne(
+    _ model: some LanguageModel, contexts: [[Int]], _ what: String, hint: String,
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
+    var worst = 1.0
+    var worstContext: [Int] = []
     for context in contexts {
       var sum = 0.0
       for word in 0..<model.vocabularySize {
         sum += model.probability(of: word, given: context[...])
       }
-      if !(abs(sum - 1) <= tolerance) { return (context, sum) }
+      if sum.isNaN || abs(sum - 1) > abs(worst - 1) {
+        worst = sum
+        worstContext = context
+        if sum.isNaN { break }
+      }
     }
-    return nil
+    assertClose(
+      worst, 1, tolerance: 1e-9, what,
+      hint: "the sum farthest from 1 is after context \(worstContext). \(hint)", file: file,
+      line: line)
   }
 }
 

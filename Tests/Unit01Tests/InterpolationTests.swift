@@ -15,7 +15,7 @@ final class InterpolationComponentTests: XCTestCase {
       let counts = Fixtures.counts(Fixtures.tinySentences, order: 2)
       let model = Interpolated(counts: counts, weights: [0.2, 0.3, 0.5])
       let parts = model.components(of: self.b, given: [Fixtures.bos, self.a])
-      XCTAssertEqual(parts.count, 3, "uniform, unigram, bigram. \(self.hint)")
+      assertEqual(parts.count, 3, "uniform, unigram, bigram. \(self.hint)")
       assertClose(parts[0], 1.0 / 5, "p̃₀ (uniform over 5 ids)", hint: self.hint)
       assertClose(parts[1], 4.0 / 11, "p̃₁(b) = c(b)/11", hint: self.hint)
       assertClose(parts[2], 2.0 / 3, "p̃₂(b | a) = c(a b)/c(a •)", hint: self.hint)
@@ -44,12 +44,9 @@ final class InterpolationComponentTests: XCTestCase {
       let data = Fixtures.synthetic()
       let counts = Fixtures.counts(data.train, order: 3, vocabularySize: data.vocabulary.count)
       let model = Interpolated(counts: counts, weights: [0.1, 0.2, 0.3, 0.4])
-      if let bad = Fixtures.firstUnnormalizedContext(
-        model, contexts: Fixtures.contexts(in: data.test, order: 3))
-      {
-        XCTFail(
-          "p(· | \(bad.context)) sums to \(bad.sum), expected 1 (tolerance 1e-9). \(self.hint)")
-      }
+      Fixtures.assertEveryContextSumsToOne(
+        model, contexts: Fixtures.contexts(in: data.test, order: 3),
+        "the worst sum of p(· | context) over the test contexts", hint: self.hint)
     }
   }
 }
@@ -75,7 +72,7 @@ final class InterpolationWeightTests: XCTestCase {
       let rows = self.table.map { row in row.map { $0 / row.reduce(0, +) } }
       let expected = (0..<3).map { k in rows.reduce(0) { $0 + $1[k] } / 6 }
       let weights = Interpolated.fitWeights(components: self.table, iterations: 1)
-      XCTAssertEqual(weights.count, 3, self.hint)
+      assertEqual(weights.count, 3, "number of weights. \(self.hint)")
       for k in 0..<3 {
         assertClose(weights[k], expected[k], "λ\(k) after one EM step", hint: self.hint)
       }
@@ -96,17 +93,17 @@ final class InterpolationWeightTests: XCTestCase {
     try exercise {
       let weights = Interpolated.fitWeights(components: self.table, iterations: 500)
       assertClose(weights.reduce(0, +), 1, "Σ λ", hint: self.hint)
-      XCTAssertTrue(weights.allSatisfy { $0 >= 0 }, "weights \(weights). \(self.hint)")
+      assertTrue(weights.allSatisfy { $0 >= 0 }, "every weight is non-negative. \(self.hint)")
       let best = self.logLikelihood(weights)
       let equal = self.logLikelihood([1.0 / 3, 1.0 / 3, 1.0 / 3])
-      XCTAssertGreaterThan(best, equal, "EM must improve on equal weights. \(self.hint)")
+      assertGreater(best, equal, "EM must improve on equal weights. \(self.hint)")
       // Moving 0.02 of weight between any two components must not help.
       for i in 0..<3 {
         for j in 0..<3 where i != j && weights[i] >= 0.02 {
           var moved = weights
           moved[i] -= 0.02
           moved[j] += 0.02
-          XCTAssertLessThanOrEqual(
+          assertLessOrEqual(
             self.logLikelihood(moved), best + 1e-12,
             "moving weight from λ\(i) to λ\(j) raised the likelihood: not a maximum. \(self.hint)")
         }

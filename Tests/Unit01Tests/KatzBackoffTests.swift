@@ -63,19 +63,15 @@ final class KatzBackoffTests: XCTestCase {
         let counts = Fixtures.counts(
           data.train, order: order, vocabularySize: data.vocabulary.count)
         let model = KatzBackoff(counts: counts, discount: 0.75)
-        if let bad = Fixtures.firstUnnormalizedContext(
-          model, contexts: Fixtures.contexts(in: data.test, order: order))
-        {
-          XCTFail(
-            "order \(order): p(· | \(bad.context)) sums to \(bad.sum), expected 1 "
-              + "(tolerance 1e-9); α must renormalize over the unseen words. \(self.hint)")
-        }
+        Fixtures.assertEveryContextSumsToOne(
+          model, contexts: Fixtures.contexts(in: data.test, order: order),
+          "order \(order): the worst sum of p(· | context) over the test contexts",
+          hint: "α must renormalize over the unseen words. \(self.hint)")
       }
       let tiny = KatzBackoff(counts: Fixtures.counts(Fixtures.tinySentences, order: 3))
       let contexts = [[1, 1], [1, 3], [3, 4], [4, 4], [5, 5], [0, 3]]
-      if let bad = Fixtures.firstUnnormalizedContext(tiny, contexts: contexts) {
-        XCTFail("tiny trigram: p(· | \(bad.context)) sums to \(bad.sum). \(self.hint)")
-      }
+      Fixtures.assertEveryContextSumsToOne(
+        tiny, contexts: contexts, "tiny trigram: the worst sum of p(· | context)", hint: self.hint)
     }
   }
 }

@@ -21,13 +21,15 @@ final class ContinuationCountTests: XCTestCase {
       let root = NGramCounts.root
       let expected = [(self.a, 2), (self.b, 3), (self.c, 1), (Fixtures.eos, 2), (Fixtures.unk, 0)]
       for (word, n) in expected {
-        XCTAssertEqual(
+        assertEqual(
           continuation.count(of: word, after: root), n,
           "N1+(• \(word)): distinct words before it, not its count. \(self.hint)")
       }
-      XCTAssertEqual(
+      assertEqual(
         continuation.total(after: root), 8, "N1+(• •) = number of distinct bigrams. \(self.hint)")
-      XCTAssertEqual(continuation.distinctFollowers(of: root), 4, self.hint)
+      assertEqual(
+        continuation.distinctFollowers(of: root), 4,
+        "distinct words with a continuation count at the root. \(self.hint)")
     }
   }
 
@@ -38,15 +40,16 @@ final class ContinuationCountTests: XCTestCase {
       guard let nodeB = counts.node(forContext: [self.b]),
         let nodeAB = counts.node(forContext: [self.a, self.b])
       else {
-        XCTFail("fixture contexts missing")
+        fail("fixture contexts missing")
         return
       }
       // Bigram b </s> is preceded by a (a b </s>) and b (b b </s>).
-      XCTAssertEqual(continuation.count(of: Fixtures.eos, after: nodeB), 2, self.hint)
+      assertEqual(
+        continuation.count(of: Fixtures.eos, after: nodeB), 2, "N1+(• b </s>). \(self.hint)")
       // Bigram b a is preceded only by <s>.
-      XCTAssertEqual(continuation.count(of: self.a, after: nodeB), 1, self.hint)
-      XCTAssertEqual(continuation.total(after: nodeB), 4, "N1+(• b •). \(self.hint)")
-      XCTAssertEqual(
+      assertEqual(continuation.count(of: self.a, after: nodeB), 1, "N1+(• b a). \(self.hint)")
+      assertEqual(continuation.total(after: nodeB), 4, "N1+(• b •). \(self.hint)")
+      assertEqual(
         continuation.total(after: nodeAB), 0,
         "a top-order context has no continuation counts. \(self.hint)")
     }
@@ -59,9 +62,12 @@ final class ContinuationCountTests: XCTestCase {
       let computed = ContinuationCounts.computed(from: counts)
       let naive = Fixtures.continuation(of: counts, sentences: data.train)
       for node in 0..<counts.nodeCount {
-        XCTAssertEqual(computed.total(after: node), naive.total(after: node), self.hint)
-        XCTAssertEqual(
-          computed.distinctFollowers(of: node), naive.distinctFollowers(of: node), self.hint)
+        assertEqual(
+          computed.total(after: node), naive.total(after: node),
+          "N1+(• h •) at node \(node). \(self.hint)")
+        assertEqual(
+          computed.distinctFollowers(of: node), naive.distinctFollowers(of: node),
+          "distinct followers at node \(node). \(self.hint)")
       }
     }
   }
@@ -132,13 +138,10 @@ final class KneserNeyTests: XCTestCase {
           data.train, order: order, vocabularySize: data.vocabulary.count)
         let model = KneserNey(
           counts: counts, continuation: Fixtures.continuation(of: counts, sentences: data.train))
-        if let bad = Fixtures.firstUnnormalizedContext(
-          model, contexts: Fixtures.contexts(in: data.test, order: order))
-        {
-          XCTFail(
-            "order \(order): p(· | \(bad.context)) sums to \(bad.sum), expected 1 "
-              + "(tolerance 1e-9). \(self.hint)")
-        }
+        Fixtures.assertEveryContextSumsToOne(
+          model, contexts: Fixtures.contexts(in: data.test, order: order),
+          "order \(order): the worst sum of p(· | context) over the test contexts",
+          hint: self.hint)
       }
     }
   }

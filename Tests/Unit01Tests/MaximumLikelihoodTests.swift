@@ -46,7 +46,7 @@ final class MaximumLikelihoodTests: XCTestCase {
     try exercise {
       let model = MaximumLikelihood(counts: Fixtures.counts(Fixtures.tinySentences, order: 3))
       let p = model.probability(of: self.a, given: [self.c, self.c])
-      XCTAssertEqual(p, 0, "p(a | c c) for a context never seen must be 0. \(self.hint)")
+      assertEqual(p, 0, "p(a | c c) for a context never seen must be 0. \(self.hint)")
     }
   }
 
@@ -57,10 +57,9 @@ final class MaximumLikelihoodTests: XCTestCase {
       let model = MaximumLikelihood(counts: counts)
       // Only contexts of the training data: MLE has no distribution after unseen ones.
       let contexts = Fixtures.contexts(in: data.train, order: 3)
-      if let bad = Fixtures.firstUnnormalizedContext(model, contexts: contexts) {
-        XCTFail(
-          "p(· | \(bad.context)) sums to \(bad.sum), expected 1 (tolerance 1e-9). \(self.hint)")
-      }
+      Fixtures.assertEveryContextSumsToOne(
+        model, contexts: contexts, "the worst sum of p(· | context) over the training contexts",
+        hint: self.hint)
     }
   }
 }

@@ -21,7 +21,7 @@ final class SentenceLogProbabilityTests: XCTestCase {
         model.logProbability(ofSentence: [Fixtures.c]), log(0.15 * 0.5), "log p(c)",
         hint: self.hint)
       // The empty sentence: only p(</s> | <s>) = 0, so log 0.
-      XCTAssertEqual(
+      assertEqual(
         model.logProbability(ofSentence: []), -.infinity,
         "an empty sentence still predicts </s>. \(self.hint)")
     }
@@ -42,7 +42,7 @@ final class SentenceLogProbabilityTests: XCTestCase {
       model.table[Fixtures.a][Fixtures.c] = 0
       model.table[Fixtures.a][Fixtures.b] += 0.1
       let logP = model.logProbability(ofSentence: [Fixtures.a, Fixtures.c, Fixtures.b])
-      XCTAssertEqual(logP, -.infinity, "a token with p = 0 makes log p = -inf. \(self.hint)")
+      assertEqual(logP, -.infinity, "a token with p = 0 makes log p = -inf. \(self.hint)")
     }
   }
 }
@@ -66,8 +66,8 @@ final class PerplexityEvaluationTests: XCTestCase {
   func testUniformModelHasPerplexityEqualToItsBranching() throws {
     try exercise {
       let report = UniformModel(branching: 4).evaluate([[3, 4], [5], []])
-      XCTAssertEqual(report.sentences, 3, self.hint)
-      XCTAssertEqual(
+      assertEqual(report.sentences, 3, "number of sentences. \(self.hint)")
+      assertEqual(
         report.tokens, 6, "3 words plus one </s> per sentence; <s> is not counted. \(self.hint)")
       assertClose(report.logProbability, -6 * log(4.0), "total log p (nats)", hint: self.hint)
       assertClose(report.crossEntropy, log(4.0), "cross-entropy (nats)", hint: self.hint)
@@ -100,10 +100,11 @@ final class PerplexityEvaluationTests: XCTestCase {
         func logProbability(ofSentence ids: [Int]) -> Double { ids.isEmpty ? -1 : -.infinity }
       }
       let report = Impossible().evaluate([[], [3]])
-      XCTAssertEqual(report.logProbability, -.infinity, self.hint)
-      XCTAssertEqual(
+      assertEqual(
+        report.logProbability, -.infinity, "total log p with an impossible sentence. \(self.hint)")
+      assertEqual(
         report.crossEntropy, .infinity, "cross-entropy must be +inf, not NaN. \(self.hint)")
-      XCTAssertEqual(
+      assertEqual(
         report.perplexity, .infinity, "perplexity must be +inf, not NaN. \(self.hint)")
     }
   }

@@ -8,15 +8,6 @@ import protocol Unit01.LanguageModel
 final class SamplingTests: XCTestCase {
   let hint = Fixtures.hint("01.14", "LanguageModel.sampleSentence", section: 11)
 
-  /// Pearson's chi-square statistic of observed counts against expected probabilities.
-  func chiSquare(_ observed: [Int], _ probabilities: [Double]) -> Double {
-    let n = Double(observed.reduce(0, +))
-    return zip(observed, probabilities).reduce(0) { sum, pair in
-      let expected = n * pair.1
-      return sum + (Double(pair.0) - expected) * (Double(pair.0) - expected) / expected
-    }
-  }
-
   func testSamplesFollowTheModelsDistribution() throws {
     try exercise {
       let model = TableModel.sample
@@ -28,7 +19,7 @@ final class SamplingTests: XCTestCase {
       for _ in 0..<4000 {
         let sentence = model.sampleSentence(using: &rng, maxLength: 200)
         guard let start = sentence.first else {
-          XCTFail("p(</s> | <s>) is 0 here, so no sentence can be empty. \(self.hint)")
+          fail("p(</s> | <s>) is 0 here, so no sentence can be empty. \(self.hint)")
           return
         }
         first[start] += 1
@@ -37,22 +28,16 @@ final class SamplingTests: XCTestCase {
       // Critical values at significance 0.001: 16.27 (3 degrees of freedom), 18.47 (4).
       let words = [Fixtures.unk, Fixtures.a, Fixtures.b, Fixtures.c]
       let outcomes = [Fixtures.unk, Fixtures.eos, Fixtures.a, Fixtures.b, Fixtures.c]
-      let startStatistic = self.chiSquare(
-        words.map { first[$0] }, words.map { model.table[Fixtures.bos][$0] })
-      XCTAssertLessThan(
-        startStatistic, 16.27,
-        "first tokens \(words.map { first[$0] }) do not follow p(· | <s>) = "
-          + "\(words.map { model.table[Fixtures.bos][$0] }) (chi-square \(startStatistic)). "
-          + self.hint)
+      assertFitsDistribution(
+        words.map { first[$0] }, words.map { model.table[Fixtures.bos][$0] }, critical: 16.27,
+        "first tokens (ids \(words)) do not follow p(· | <s>) = "
+          + "\(words.map { model.table[Fixtures.bos][$0] }). \(self.hint)")
       for v in [Fixtures.a, Fixtures.b, Fixtures.c] {
-        let observed = outcomes.map { next[v][$0] }
         let expected = outcomes.map { model.table[v][$0] }
-        let statistic = self.chiSquare(observed, expected)
-        XCTAssertLessThan(
-          statistic, 18.47,
-          "tokens after id \(v): counts \(observed) for ids \(outcomes) do not follow "
-            + "p(· | \(v)) = \(expected) (chi-square \(statistic)); is the context updated "
-            + "after each token? \(self.hint)")
+        assertFitsDistribution(
+          outcomes.map { next[v][$0] }, expected, critical: 18.47,
+          "tokens after id \(v) (ids \(outcomes)) do not follow p(· | \(v)) = \(expected); is "
+            + "the context updated after each token? \(self.hint)")
       }
     }
   }
@@ -62,17 +47,17 @@ final class SamplingTests: XCTestCase {
       var rng = RandomSource(seed: 1)
       for _ in 0..<200 {
         let sentence = TableModel.sample.sampleSentence(using: &rng, maxLength: 3)
-        XCTAssertLessThanOrEqual(sentence.count, 3, "maxLength 3. \(self.hint)")
-        XCTAssertFalse(
+        assertLessOrEqual(sentence.count, 3, "sentence length with maxLength 3. \(self.hint)")
+        assertFalse(
           sentence.contains(Fixtures.bos) || sentence.contains(Fixtures.eos),
-          "sampled \(sentence): no <s> or </s> inside a sentence. \(self.hint)")
+          "no <s> or </s> inside a sentence. \(self.hint)")
       }
       var neverEnds = TableModel.sample
       for v in 0..<6 {
         neverEnds.table[v][Fixtures.eos] = 0
         neverEnds.table[v][Fixtures.a] += TableModel.sample.table[v][Fixtures.eos]
       }
-      XCTAssertEqual(
+      assertEqual(
         neverEnds.sampleSentence(using: &rng, maxLength: 7).count, 7,
         "a model that never ends is cut at maxLength. \(self.hint)")
     }
@@ -84,7 +69,7 @@ final class SamplingTests: XCTestCase {
       var second = RandomSource(seed: 9)
       let x = (0..<5).map { _ in TableModel.sample.sampleSentence(using: &first) }
       let y = (0..<5).map { _ in TableModel.sample.sampleSentence(using: &second) }
-      XCTAssertEqual(x, y, "sampling must draw only from the given generator. \(self.hint)")
+      assertEqual(x, y, "sampling must draw only from the given generator. \(self.hint)")
     }
   }
 }

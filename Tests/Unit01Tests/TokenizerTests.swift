@@ -10,22 +10,22 @@ final class TokenizerTests: XCTestCase {
   func testWordsSplitOffPunctuation() throws {
     try exercise {
       let text = "First Citizen:\nBefore we proceed any further, hear me speak.\n"
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer().sentences(in: text),
         [
           ["First", "Citizen", ":"],
           ["Before", "we", "proceed", "any", "further", ",", "hear", "me", "speak", "."],
-        ], self.hint)
+        ], "one sentence per line, punctuation split off. \(self.hint)")
     }
   }
 
   func testApostrophesHyphensAndMarkupTokens() throws {
     try exercise {
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer().sentences(in: "don't 'tis well-known dogs' -x"),
         [["don't", "'tis", "well-known", "dogs", "'", "-", "x"]],
         "apostrophes join before a letter, hyphens only between letters. \(self.hint)")
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer().sentences(in: "the <unk> rose N points ."),
         [["the", "<unk>", "rose", "N", "points", "."]],
         "a chunk like <unk> stays one token. \(self.hint)")
@@ -35,30 +35,30 @@ final class TokenizerTests: XCTestCase {
   func testBlankLinesAreSkippedAndLineEndingsVary() throws {
     try exercise {
       let text = "\n  \none two\r\n\t\nthree\rfour"
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer().sentences(in: text), [["one", "two"], ["three"], ["four"]],
         "one sentence per non-blank line, whatever the newline. \(self.hint)")
-      XCTAssertEqual(Tokenizer().sentences(in: ""), [], self.hint)
+      assertEqual(Tokenizer().sentences(in: ""), [], "no sentences in empty text. \(self.hint)")
     }
   }
 
   func testLowercasing() throws {
     try exercise {
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer(lowercased: true).sentences(in: "The Cat IS small."),
-        [["the", "cat", "is", "small", "."]], self.hint)
+        [["the", "cat", "is", "small", "."]], "lowercased words. \(self.hint)")
     }
   }
 
   func testCharacterModeKeepsSpaces() throws {
     try exercise {
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer(mode: .characters).sentences(in: "To be,\n\nok"),
         [["T", "o", " ", "b", "e", ","], ["o", "k"]],
         "every character is a token, spaces included. \(self.hint)")
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer(mode: .characters, lowercased: true).sentences(in: "Né!"), [["n", "é", "!"]],
-        self.hint)
+        "lowercased characters. \(self.hint)")
     }
   }
 }

@@ -12,33 +12,35 @@ final class VocabularyBuildTests: XCTestCase {
   func testKeepsEveryWordByFrequencyThenAlphabet() throws {
     try exercise {
       let vocabulary = Vocabulary.build(from: self.sentences)
-      XCTAssertEqual(
+      assertEqual(
         vocabulary.tokens, ["<unk>", "<s>", "</s>", "a", "b", "c", "d"],
         "special tokens first, then words by count (ties alphabetical). \(self.hint)")
-      XCTAssertEqual(vocabulary.predictableCount, 6, self.hint)
+      assertEqual(
+        vocabulary.predictableCount, 6, "predictable ids (every token but <s>). \(self.hint)")
     }
   }
 
   func testMinimumCountIsInclusive() throws {
     try exercise {
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: self.sentences, minCount: 2).tokens,
         ["<unk>", "<s>", "</s>", "a", "b"],
         "minCount 2 keeps words seen 2 or more times. \(self.hint)")
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: self.sentences, minCount: 4).tokens, ["<unk>", "<s>", "</s>"],
-        self.hint)
+        "minCount 4 keeps no word. \(self.hint)")
     }
   }
 
   func testTopKBreaksTiesAlphabetically() throws {
     try exercise {
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: self.sentences, maxWords: 3).tokens,
         ["<unk>", "<s>", "</s>", "a", "b", "c"],
         "the 3 most frequent words; c and d tie, c comes first. \(self.hint)")
-      XCTAssertEqual(
-        Vocabulary.build(from: self.sentences, minCount: 2, maxWords: 10).count, 5, self.hint)
+      assertEqual(
+        Vocabulary.build(from: self.sentences, minCount: 2, maxWords: 10).count, 5,
+        "size with minCount 2 and maxWords 10. \(self.hint)")
     }
   }
 }
@@ -51,7 +53,7 @@ final class VocabularyEncodeTests: XCTestCase {
   func testUnknownWordsBecomeUnk() throws {
     try exercise {
       let vocabulary = Vocabulary(words: ["the", "cat"])
-      XCTAssertEqual(
+      assertEqual(
         vocabulary.encode(["the", "dog", "cat", "<unk>", "the"]), [3, 0, 4, 0, 3],
         "every word keeps its place; unknown words become <unk> (id 0). \(self.hint)")
     }
@@ -60,7 +62,7 @@ final class VocabularyEncodeTests: XCTestCase {
   func testMarkersInTheTextAreNotMarkers() throws {
     try exercise {
       let vocabulary = Vocabulary(words: ["x"])
-      XCTAssertEqual(
+      assertEqual(
         vocabulary.encode(["<s>", "x", "</s>"]), [0, 3, 0],
         "the strings <s> and </s> in text are unknown words, not markers. \(self.hint)")
     }
@@ -71,10 +73,10 @@ final class VocabularyEncodeTests: XCTestCase {
       let vocabulary = Vocabulary(words: ["a"])
       let sentence = ["q", "r", "a", "s"]
       let ids = vocabulary.encode(sentence)
-      XCTAssertEqual(
+      assertEqual(
         ids.count, sentence.count,
         "dropping unknown words hides them from the perplexity. \(self.hint)")
-      XCTAssertEqual(ids, [0, 0, 3, 0], self.hint)
+      assertEqual(ids, [0, 0, 3, 0], "ids of q r a s. \(self.hint)")
     }
   }
 }

@@ -117,7 +117,7 @@ final class ElmanCellForwardTests: XCTestCase {
         assertFinite(h, "h_t (\(activation)) for inputs of size ~1000")
         assertFinite(cache.preActivation, "z_t (\(activation)) for inputs of size ~1000")
         if activation != .relu {
-          XCTAssertLessThanOrEqual(h.maxAbs(), 1, "\(activation) outputs must stay within [-1, 1]")
+          assertLessOrEqual(h.maxAbs(), 1, "\(activation) outputs must stay within [-1, 1]")
         }
       }
     }

@@ -50,7 +50,7 @@ final class LanguageModelForwardTests: XCTestCase {
   func testLogitsMatchGoldenValues() throws {
     try exercise {
       let pass = self.model().forward(Fixtures.inputs, initialState: Fixtures.initialState())
-      XCTAssertEqual(pass.logits.count, 3, "one B x V matrix of logits per step. \(self.hint)")
+      assertEqual(pass.logits.count, 3, "one B x V matrix of logits per step. \(self.hint)")
       guard pass.logits.count == 3 else { return }
       for (t, golden) in Self.goldenLogits.enumerated() {
         assertClose(
@@ -64,7 +64,7 @@ final class LanguageModelForwardTests: XCTestCase {
     try exercise {
       let pass = self.model().forward(Fixtures.inputs, initialState: Fixtures.initialState())
       let expected = self.referenceStates()
-      XCTAssertEqual(pass.states.count, 3, "one state per step. \(self.hint)")
+      assertEqual(pass.states.count, 3, "one state per step. \(self.hint)")
       guard pass.states.count == 3 else { return }
       for t in 0..<3 {
         assertClose(
@@ -82,7 +82,7 @@ final class LanguageModelForwardTests: XCTestCase {
       let pass = self.model().forward(Fixtures.inputs, initialState: Fixtures.initialState())
       let states = self.referenceStates()
       guard pass.logits.count == 3 else {
-        XCTFail("expected 3 steps of logits, got \(pass.logits.count). \(self.hint)")
+        fail("expected 3 steps of logits, got \(pass.logits.count). \(self.hint)")
         return
       }
       for t in 0..<3 {
@@ -99,7 +99,7 @@ final class LanguageModelForwardTests: XCTestCase {
     try exercise {
       let f = Fixtures.languageModel()
       let pass = self.model().forward(Fixtures.inputs, initialState: Fixtures.initialState())
-      XCTAssertEqual(pass.caches.count, 3, "one cell cache per step. \(self.hint)")
+      assertEqual(pass.caches.count, 3, "one cell cache per step. \(self.hint)")
       guard pass.caches.count == 3 else { return }
       for t in 0..<3 {
         // The test cell's cache is exactly the input it was given.
@@ -108,7 +108,7 @@ final class LanguageModelForwardTests: XCTestCase {
           pass.caches[t], f.embedding.gatherRows(tokens), "x_\(t) (rows of L for \(tokens))",
           hint: "x_t is row inputs[b][t] of the embedding for every sequence b. " + self.hint)
       }
-      XCTAssertEqual(pass.inputs, Fixtures.inputs, "the result keeps the inputs. \(self.hint)")
+      assertEqual(pass.inputs, Fixtures.inputs, "the result keeps the inputs. \(self.hint)")
     }
   }
 
@@ -121,7 +121,7 @@ final class LanguageModelForwardTests: XCTestCase {
       let second = model.forward(
         Fixtures.inputs.map { Array($0[2..<3]) }, initialState: first.finalState)
       guard whole.logits.count == 3, second.logits.count == 1 else {
-        XCTFail("expected 3 and 1 steps of logits. \(self.hint)")
+        fail("expected 3 and 1 steps of logits. \(self.hint)")
         return
       }
       assertClose(
@@ -134,7 +134,7 @@ final class LanguageModelForwardTests: XCTestCase {
     try exercise {
       let h0 = Fixtures.initialState()
       let pass = self.model().forward([[], []], initialState: h0)
-      XCTAssertTrue(pass.logits.isEmpty, "no steps, no logits. \(self.hint)")
+      assertTrue(pass.logits.isEmpty, "no steps, no logits. \(self.hint)")
       assertClose(pass.finalState, h0, "finalState of an empty sequence", hint: self.hint)
     }
   }

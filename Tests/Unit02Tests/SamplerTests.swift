@@ -55,7 +55,9 @@ final class SamplerTests: XCTestCase {
 
   static let baseLogits = [1.0, 0.2, -0.5, 2.0, 0.0, -1.2]
 
-  /// `Σ (observed - expected)² / expected` over the categories with positive probability.
+  /// `Σ (observed - expected)² / expected` over the categories with positive probability (for the
+  /// tests that add up several statistics or leave out a category; the others check their counts
+  /// with `assertFitsDistribution`).
   static func chiSquare(_ counts: [Int], _ probabilities: [Double]) -> Double {
     let total = Double(counts.reduce(0, +))
     var statistic = 0.0
@@ -87,11 +89,9 @@ final class SamplerTests: XCTestCase {
   func testFirstTokenFollowsTheModelsDistribution() throws {
     try exercise {
       let counts = self.firstTokens(Self.baseLogits, n: 6000, options: .init(), seed: 1)
-      let statistic = Self.chiSquare(counts, Softmax.probabilities(Self.baseLogits))
-      XCTAssertLessThan(
-        statistic, Self.critical[5] ?? 0,
-        "chi-square \(formatNumber(statistic)) for counts \(counts) against softmax(logits) "
-          + "(5 degrees of freedom). \(self.hint)")
+      assertFitsDistribution(
+        counts, Softmax.probabilities(Self.baseLogits), critical: Self.critical[5] ?? 0,
+        "first tokens against softmax(logits) (5 degrees of freedom). \(self.hint)")
     }
   }
 
@@ -101,12 +101,10 @@ final class SamplerTests: XCTestCase {
         let counts = self.firstTokens(
           Self.baseLogits, n: 6000, options: .init(temperature: temperature), seed: seed)
         let expected = Softmax.probabilities(Self.baseLogits.map { $0 / temperature })
-        let statistic = Self.chiSquare(counts, expected)
-        XCTAssertLessThan(
-          statistic, Self.critical[5] ?? 0,
-          "temperature \(temperature): chi-square \(formatNumber(statistic)) for counts "
-            + "\(counts) against softmax(logits / T). Divide the logits by T before the "
-            + "softmax. \(self.hint)")
+        assertFitsDistribution(
+          counts, expected, critical: Self.critical[5] ?? 0,
+          "temperature \(temperature): first tokens against softmax(logits / T). Divide the "
+            + "logits by T before the softmax. \(self.hint)")
       }
     }
   }
@@ -115,7 +113,7 @@ final class SamplerTests: XCTestCase {
     try exercise {
       let counts = self.firstTokens(
         Self.baseLogits, n: 200, options: .init(temperature: 1e-3), seed: 4)
-      XCTAssertEqual(
+      assertEqual(
         counts, [0, 0, 0, 200, 0, 0],
         "at T = 0.001 every draw should be token 3, the most likely. \(self.hint)")
     }
@@ -132,7 +130,7 @@ final class SamplerTests: XCTestCase {
       var rng = RandomSource(seed: 5)
       let output = Sampler.generate(
         from: model, prompt: [0], options: .init(maximumLength: 4000), rng: &rng)
-      XCTAssertEqual(output.count, 4000, "no end token: generate exactly maximumLength tokens")
+      assertEqual(output.count, 4000, "no end token: generate exactly maximumLength tokens")
       var transitions = [[Int]](repeating: [0, 0, 0, 0], count: 4)
       var previous = 0
       for token in output {
@@ -143,11 +141,10 @@ final class SamplerTests: XCTestCase {
       for row in 0..<4 {
         statistic += Self.chiSquare(transitions[row], model.probabilities(after: row))
       }
-      XCTAssertLessThan(
+      assertLess(
         statistic, Self.critical[12] ?? 0,
-        "the transitions \(transitions) do not follow the bigram model (chi-square "
-          + "\(formatNumber(statistic)), 12 degrees of freedom): read each sampled token to get "
-          + "the distribution of the next. \(self.hint)")
+        "chi-square of the transitions against the bigram model (12 degrees of freedom): read "
+          + "each sampled token to get the distribution of the next. \(self.hint)")
     }
   }
 
@@ -165,7 +162,7 @@ final class SamplerTests: XCTestCase {
         expected.append(next)
         history.append(next)
       }
-      XCTAssertEqual(
+      assertEqual(
         output, expected,
         "read the prompt tokens in order, then each sampled token, always passing on the state "
           + "the predictor returned. \(self.hint)")
@@ -177,17 +174,16 @@ final class SamplerTests: XCTestCase {
       // Token 0 (<unk>) alone has probability about 0.45.
       let logits = [2.2, 1.0, 0.2, -0.5, 2.0, 0.0]
       let counts = self.firstTokens(logits, n: 6000, options: .init(unknownToken: 0), seed: 7)
-      XCTAssertEqual(counts[0], 0, "<unk> (token 0) was emitted \(counts[0]) times. \(self.hint)")
+      assertEqual(counts[0], 0, "times <unk> (token 0) was emitted. \(self.hint)")
       var renormalized = Softmax.probabilities(logits)
       renormalized[0] = 0
       let rest = renormalized.reduce(0, +)
       renormalized = renormalized.map { $0 / rest }
       let statistic = Self.chiSquare(counts, renormalized)
-      XCTAssertLessThan(
+      assertLess(
         statistic, Self.critical[4] ?? 0,
-        "with <unk> redrawn the other tokens keep their relative probabilities; counts "
-          + "\(counts) give chi-square \(formatNumber(statistic)) (4 degrees of freedom). "
-          + self.hint)
+        "with <unk> redrawn the other tokens keep their relative probabilities: chi-square of "
+          + "the counts of tokens 1 ... 5 (4 degrees of freedom). \(self.hint)")
     }
   }
 
@@ -202,17 +198,15 @@ final class SamplerTests: XCTestCase {
       for _ in 0..<3000 {
         let sample = Sampler.generate(
           from: model, prompt: [5], options: .init(maximumLength: 100, endToken: 5), rng: &rng)
-        XCTAssertFalse(sample.contains(5), "the end token is not part of the output. \(self.hint)")
+        assertFalse(sample.contains(5), "the end token is not part of the output. \(self.hint)")
         lengths[min(sample.count, 6)] += 1
       }
       var expected = (0..<6).map { pow(0.75, Double($0)) * 0.25 }
       expected.append(pow(0.75, 6))
-      let statistic = Self.chiSquare(lengths, expected)
-      XCTAssertLessThan(
-        statistic, Self.critical[6] ?? 0,
-        "sample lengths \(lengths) (0 ... 5, 6+) do not look geometric with P(<eos>) = 1/4 "
-          + "(chi-square \(formatNumber(statistic))): stop as soon as the end token is drawn. "
-          + self.hint)
+      assertFitsDistribution(
+        lengths, expected, critical: Self.critical[6] ?? 0,
+        "sample lengths (0 ... 5, 6+) do not look geometric with P(<eos>) = 1/4: stop as soon "
+          + "as the end token is drawn. \(self.hint)")
     }
   }
 
@@ -223,7 +217,7 @@ final class SamplerTests: XCTestCase {
       for length in [0, 1, 17] {
         let sample = Sampler.generate(
           from: model, prompt: [2], options: .init(maximumLength: length), rng: &rng)
-        XCTAssertEqual(sample.count, length, "maximumLength \(length). \(self.hint)")
+        assertEqual(sample.count, length, "maximumLength \(length). \(self.hint)")
       }
     }
   }

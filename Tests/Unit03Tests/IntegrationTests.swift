@@ -86,14 +86,14 @@ final class VanishingGradientTests: XCTestCase {
         for radius in [0.5, 1.0, 3.0] {
           let norms = JacobianAnalysis.experiment(
             activation: activation, spectralRadius: radius, steps: 30)
-          XCTAssertEqual(norms.count, 30, self.hint)
+          assertEqual(norms.count, 30, "one norm per distance d = 1 ... 30. \(self.hint)")
           let beta = radius * Self.maximumSlope(activation)
           for (index, norm) in norms.enumerated() {
             let bound = pow(beta, Double(index + 1))
-            XCTAssertLessThanOrEqual(
+            assertLessOrEqual(
               norm, bound * (1 + 1e-6),
-              "\(activation), radius \(radius): ‖∂h_t/∂h_{t-\(index + 1)}‖ = "
-                + "\(formatNumber(norm)) exceeds the bound \(formatNumber(bound)). \(self.hint)")
+              "\(activation), radius \(radius): ‖∂h_t/∂h_{t-\(index + 1)}‖ within the bound "
+                + "\(formatNumber(bound)). \(self.hint)")
           }
         }
       }
@@ -105,13 +105,13 @@ final class VanishingGradientTests: XCTestCase {
       let tanhSmall = JacobianAnalysis.experiment(activation: .tanh, spectralRadius: 0.5)
       let sigmoid = JacobianAnalysis.experiment(activation: .sigmoid, spectralRadius: 1)
       let tanhLarge = JacobianAnalysis.experiment(activation: .tanh, spectralRadius: 3)
-      XCTAssertLessThan(
+      assertLess(
         tanhSmall[19], 1e-6,
         "tanh, radius 0.5: the gradient 20 steps back should vanish. \(self.hint)")
-      XCTAssertLessThan(
+      assertLess(
         sigmoid[9], pow(0.25, 10) * (1 + 1e-6),
         "sigmoid, radius 1: σ' ≤ 1/4 shrinks the gradient 4-fold per step. \(self.hint)")
-      XCTAssertGreaterThan(
+      assertGreater(
         tanhLarge[49], 1e3,
         "tanh, radius 3: the gradient 50 steps back should explode. \(self.hint)")
     }

@@ -55,7 +55,7 @@ final class JacobianProductNormsTests: XCTestCase {
         Matrix([[2, 0], [0, 1]]), Matrix([[1.5, 0], [0, 1]]), Matrix([[1, 0], [0, 0.5]]),
       ]
       let norms = JacobianAnalysis.productNorms(jacobians)
-      XCTAssertEqual(norms.count, 3, "one norm per distance d = 1, 2, 3. \(self.hint)")
+      assertEqual(norms.count, 3, "one norm per distance d = 1, 2, 3. \(self.hint)")
       guard norms.count == 3 else { return }
       for (d, expected) in [1.0, 1.5, 3.0].enumerated() {
         assertClose(
@@ -73,7 +73,7 @@ final class JacobianProductNormsTests: XCTestCase {
       let j3 = Matrix([[1, 0], [0, 0]])
       let norms = JacobianAnalysis.productNorms([j1, j2, j3])
       guard norms.count == 3 else {
-        XCTFail("expected 3 norms, got \(norms.count). \(self.hint)")
+        fail("expected 3 norms, got \(norms.count). \(self.hint)")
         return
       }
       // ‖J_3‖ = 1, ‖J_3 J_2‖ = ‖[[0, 1], [0, 0]]‖ = 1, while ‖J_2 J_3‖ = 0.
@@ -90,7 +90,7 @@ final class JacobianProductNormsTests: XCTestCase {
       var rng = RandomSource(seed: 3020)
       let jacobians = (0..<6).map { _ in Matrix.orthogonal(5, 5, gain: 0.8, rng: &rng) }
       let norms = JacobianAnalysis.productNorms(jacobians)
-      XCTAssertEqual(norms.count, 6, self.hint)
+      assertEqual(norms.count, 6, "one norm per distance d = 1 ... 6. \(self.hint)")
       for (d, norm) in norms.enumerated() {
         assertClose(
           norm, pow(0.8, Double(d + 1)), tolerance: 1e-9, "‖∂h_6/∂h_\(5 - d)‖",

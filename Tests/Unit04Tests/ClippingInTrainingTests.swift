@@ -32,7 +32,7 @@ final class ClippingInTrainingTests: XCTestCase {
     try exercise {
       let raw = Fixtures.gradients()
       let (optimizer, norms) = try self.run(.globalNorm(2))
-      XCTAssertEqual(optimizer.received.count, 3)
+      assertEqual(optimizer.received.count, 3, "gradients the optimizer received in 3 steps")
       for received in optimizer.received {
         assertClose(
           received.globalNorm, 2, tolerance: 1e-12, "‖g‖ seen by the optimizer",
@@ -52,13 +52,13 @@ final class ClippingInTrainingTests: XCTestCase {
   func testOptimizerReceivesValueClippedGradients() throws {
     try exercise {
       let (optimizer, _) = try self.run(.value(0.5))
-      XCTAssertEqual(optimizer.received.count, 3)
+      assertEqual(optimizer.received.count, 3, "gradients the optimizer received in 3 steps")
       for received in optimizer.received {
         for (name, block) in received.namedParameters {
-          XCTAssertLessThanOrEqual(
+          assertLessOrEqual(
             block.maxAbs(), 0.5,
-            "block \(name) reached the optimizer with an element of size "
-              + "\(formatNumber(block.maxAbs())) > 0.5. \(self.hint)")
+            "largest element of block \(name) as it reached the optimizer, at most 0.5. "
+              + self.hint)
         }
       }
     }

@@ -1,3 +1,4 @@
+import CourseTestSupport
 import Foundation
 import RNNCore
 
@@ -33,6 +34,21 @@ enum Fixtures {
     var dot = 0.0
     for ((_, x), (_, y)) in zip(a.namedParameters, b.namedParameters) { dot += x.dot(y) }
     return dot / (a.globalNorm * b.globalNorm)
+  }
+}
+
+/// Asserts that two sets of parameters hold the same blocks in the same order with identical
+/// values (what `==` on a `ParameterStore` checks), so that every element reaches the grader.
+func assertSameBlocks(
+  _ actual: some Parameterized, _ expected: some Parameterized, _ what: String,
+  hint: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
+  let names = actual.namedParameters.map(\.name)
+  let expectedNames = expected.namedParameters.map(\.name)
+  assertEqual(names, expectedNames, "\(what): block names", file: file, line: line)
+  guard names == expectedNames else { return }
+  for ((name, a), (_, e)) in zip(actual.namedParameters, expected.namedParameters) {
+    assertClose(a, e, tolerance: 0, "\(what): block \(name)", hint: hint, file: file, line: line)
   }
 }
 

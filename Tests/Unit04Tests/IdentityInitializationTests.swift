@@ -15,16 +15,18 @@ final class IdentityInitializationTests: XCTestCase {
     try exercise {
       var rng = RandomSource(seed: 4030)
       let cell = ElmanCell.identityReLU(inputSize: 3, hiddenSize: 5, rng: &rng)
-      XCTAssertEqual(cell.recurrentWeight, .identity(5), "W_hh = I (5x5). \(self.hint)")
-      XCTAssertEqual(cell.bias, .zeros(1, 5), "b = 0. \(self.hint)")
-      XCTAssertEqual(cell.activation, .relu, "the IRNN uses ReLU units. \(self.hint)")
-      XCTAssertEqual(cell.inputWeight.rows, 5, "W_hx is H x E = 5x3. \(self.hint)")
-      XCTAssertEqual(cell.inputWeight.cols, 3, "W_hx is H x E = 5x3. \(self.hint)")
+      assertClose(
+        cell.recurrentWeight, .identity(5), tolerance: 0, "W_hh = I (5x5)", hint: self.hint)
+      assertClose(cell.bias, .zeros(1, 5), tolerance: 0, "b = 0", hint: self.hint)
+      assertEqual(cell.activation, .relu, "the IRNN uses ReLU units. \(self.hint)")
+      assertEqual(cell.inputWeight.rows, 5, "W_hx is H x E = 5x3. \(self.hint)")
+      assertEqual(cell.inputWeight.cols, 3, "W_hx is H x E = 5x3. \(self.hint)")
       let scaled = ElmanCell.identityReLU(
         inputSize: 3, hiddenSize: 4, recurrentScale: 0.5, rng: &rng)
-      XCTAssertEqual(
-        scaled.recurrentWeight, .identity(4, scale: 0.5),
-        "recurrentScale multiplies the identity. \(self.hint)")
+      assertClose(
+        scaled.recurrentWeight, .identity(4, scale: 0.5), tolerance: 0,
+        "W_hh with recurrentScale 0.5",
+        hint: "recurrentScale multiplies the identity. " + self.hint)
     }
   }
 
@@ -36,13 +38,12 @@ final class IdentityInitializationTests: XCTestCase {
       let w = cell.inputWeight
       let mean = w.mean()
       let std = (w.map { ($0 - mean) * ($0 - mean) }.mean()).squareRoot()
-      XCTAssertLessThan(
+      assertLess(
         abs(mean), 4 * 0.01 / Double(w.count).squareRoot(),
-        "W_hx should have mean 0, got \(formatNumber(mean)). \(self.hint)")
-      XCTAssertEqual(
+        "mean of W_hx, which should be 0. \(self.hint)")
+      assertEqual(
         std, 0.01, accuracy: 0.001,
-        "W_hx should have standard deviation inputStd = 0.01, got \(formatNumber(std)). "
-          + self.hint)
+        "standard deviation of W_hx, which should be inputStd = 0.01. \(self.hint)")
     }
   }
 }

@@ -99,7 +99,7 @@ final class LSTMCellBackwardTests: XCTestCase {
         result.previousStateGradient.cell, f.dc * cache.forgetGate, "∂L/∂c_{t-1} when dh = 0",
         hint: "Add the incoming ∂L/∂c_t (stateGradient.cell) to the memory gradient before "
           + "using it. " + self.hint)
-      XCTAssertGreaterThan(
+      assertGreater(
         result.gradients.bias.maxAbs(), 1e-3,
         "∂L/∂b is zero when only ∂L/∂c_t is non-zero; the memory gradient must reach the input, "
           + "forget and candidate blocks. \(self.hint)")

@@ -22,8 +22,8 @@ final class LSTMInitializationTests: XCTestCase {
   func testShapesAndTheForgetBiasOfOne() throws {
     try exercise {
       let cell = self.cell()
-      XCTAssertEqual(cell.inputWeight.shapeDescription, "20x3", "W is 4H x E. \(self.hint)")
-      XCTAssertEqual(cell.recurrentWeight.shapeDescription, "20x5", "U is 4H x H. \(self.hint)")
+      assertEqual(cell.inputWeight.shapeDescription, "20x3", "W is 4H x E. \(self.hint)")
+      assertEqual(cell.recurrentWeight.shapeDescription, "20x5", "U is 4H x H. \(self.hint)")
       let expected = Matrix(row: (0..<20).map { (5..<10).contains($0) ? 1 : 0 })
       assertClose(
         cell.bias, expected, tolerance: 0, "b",
@@ -61,11 +61,11 @@ final class LSTMInitializationTests: XCTestCase {
     try exercise {
       let w = self.cell().inputWeight
       let bound = (6.0 / Double(5 + 3)).squareRoot()
-      XCTAssertLessThanOrEqual(
+      assertLessOrEqual(
         w.maxAbs(), bound,
         "W has an entry beyond the Xavier bound sqrt(6 / (H + E)) = \(formatNumber(bound)) of "
           + "an H x E block. \(self.hint)")
-      XCTAssertGreaterThan(
+      assertGreater(
         w.maxAbs(), 0.5 * bound, "W looks too small for Xavier-uniform. \(self.hint)")
     }
   }

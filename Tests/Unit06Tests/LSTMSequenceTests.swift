@@ -17,17 +17,17 @@ final class LSTMSequenceForwardTests: XCTestCase {
       let s = Fixtures.sequence()
       let cell = Fixtures.cell()
       let run = cell.forward(sequence: s.inputs, initialState: s.initial)
-      XCTAssertEqual(run.states.count, 4, "one state per input. \(self.hint)")
-      XCTAssertEqual(run.caches.count, 4, "one cache per input. \(self.hint)")
+      assertEqual(run.states.count, 4, "one state per input. \(self.hint)")
+      assertEqual(run.caches.count, 4, "one cache per input. \(self.hint)")
       guard run.states.count == 4, run.caches.count == 4 else { return }
       var state = s.initial
       for t in 0..<4 {
         let step = cell.forward(s.inputs[t], state: state)
         assertClose(
-          run.states[t].hidden, step.state.hidden, tolerance: 0, "states[\(t)].hidden",
+          run.states[t].hidden, step.state.hidden, tolerance: 1e-12, "states[\(t)].hidden",
           hint: "Both h and c are carried from step to step. " + self.hint)
         assertClose(
-          run.states[t].cell, step.state.cell, tolerance: 0, "states[\(t)].cell",
+          run.states[t].cell, step.state.cell, tolerance: 1e-12, "states[\(t)].cell",
           hint: "Both h and c are carried from step to step. " + self.hint)
         state = step.state
       }
@@ -40,7 +40,7 @@ final class LSTMSequenceForwardTests: XCTestCase {
       let s = Fixtures.sequence()
       let run = Fixtures.cell().forward(sequence: s.inputs, initialState: s.initial)
       guard let last = run.states.last else {
-        XCTFail("no states. \(self.hint)")
+        fail("no states. \(self.hint)")
         return
       }
       assertClose(
@@ -84,7 +84,7 @@ final class LSTMSequenceBackwardTests: XCTestCase {
       assertClose(
         result.initialStateGradient.hidden, dNext.hidden, tolerance: 1e-12, "∂L/∂h_0",
         hint: "∂L/∂h_t is hiddenGradients[t] plus what step t + 1 sends back. " + self.hint)
-      XCTAssertEqual(result.inputGradients.count, 4, "one input gradient per step. \(self.hint)")
+      assertEqual(result.inputGradients.count, 4, "one input gradient per step. \(self.hint)")
       for t in 0..<min(4, result.inputGradients.count) {
         assertClose(
           result.inputGradients[t], inputGradients[t], tolerance: 1e-12, "∂L/∂x_\(t)",
@@ -138,7 +138,7 @@ final class LSTMSequenceBackwardTests: XCTestCase {
           input: s.initial.cell, named: "c_0", analytic: result.initialStateGradient.cell
         ) { loss(c0: $0) }, tolerance: 1e-6, hint: self.hint)
       guard result.inputGradients.count == 4 else {
-        XCTFail("expected 4 input gradients, got \(result.inputGradients.count). \(self.hint)")
+        fail("expected 4 input gradients, got \(result.inputGradients.count). \(self.hint)")
         return
       }
       for t in 0..<4 {

@@ -11,6 +11,8 @@ import enum Unit00.SoftmaxCrossEntropy
 final class Unit00HiddenTests: XCTestCase {
   func testAffineBackwardOnASingleExampleAndWideLayer() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 31_337)
       let x = Matrix.gaussian(1, 7, rng: &rng)
       let layer = Affine(
@@ -31,7 +33,7 @@ final class Unit00HiddenTests: XCTestCase {
 
   func testCrossEntropyOnALargeBatchWithMixedScales() throws {
     try exercise {
-      var rng = RandomSource(seed: 4242)
+      var rng = RandomSource(seed: gradingSeed(4242))
       let logits = Matrix.gaussian(16, 9, std: 30, rng: &rng)
       let targets = (0..<16).map { ($0 * 5) % 9 }
       assertClose(

@@ -30,7 +30,7 @@ final class Unit01HiddenTests: XCTestCase {
       let text =
         "It's 3.5 o'clock -- well-to-do folks' \"rock'n'roll\"!\r\n\n  \t \n"
         + "No<br> <eos> x-\n"
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer().sentences(in: text),
         [
           [
@@ -39,10 +39,10 @@ final class Unit01HiddenTests: XCTestCase {
           ],
           ["No", "<", "br", ">", "<eos>", "x", "-"],
         ], "01.1 words, marks and markup")
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer(lowercased: true).sentences(in: "ÉCOLE Straße\n\n2B-or-not"),
         [["école", "straße"], ["2b-or-not"]], "01.1 lowercased")
-      XCTAssertEqual(
+      assertEqual(
         Tokenizer(mode: .characters).sentences(in: " a-b\n   \n\tc"),
         [[" ", "a", "-", "b"], ["\t", "c"]], "01.1 characters")
 
@@ -51,33 +51,34 @@ final class Unit01HiddenTests: XCTestCase {
         ["the", "apple", "the", "b", "Zed"], ["c", "b", "the", "<s>", "</s>", "<unk>", "<unk>"],
         ["d", "apple", "Zed"],
       ]
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: sentences).tokens,
         ["<unk>", "<s>", "</s>", "the", "Zed", "apple", "b", "c", "d"],
         "01.2 by count, ties in String order (uppercase sorts first)")
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: sentences, maxWords: 2).tokens,
         ["<unk>", "<s>", "</s>", "the", "Zed"], "01.2 maxWords 2")
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: sentences, minCount: 2, maxWords: 0).tokens,
         ["<unk>", "<s>", "</s>"], "01.2 maxWords 0")
-      XCTAssertEqual(
+      assertEqual(
         Vocabulary.build(from: sentences, minCount: 3).tokens, ["<unk>", "<s>", "</s>", "the"],
         "01.2 minCount 3")
-      XCTAssertEqual(Vocabulary.build(from: []).tokens, ["<unk>", "<s>", "</s>"], "01.2 empty")
+      assertEqual(Vocabulary.build(from: []).tokens, ["<unk>", "<s>", "</s>"], "01.2 empty")
 
       let vocabulary = Vocabulary(words: ["the", "Zed"])
-      XCTAssertEqual(
+      assertEqual(
         vocabulary.encode(["zed", "Zed", "<unk>", "</s>", "the", "the", "<s>"]),
         [0, 4, 0, 0, 3, 3, 0], "01.3 encoding is case-sensitive and maps markers to <unk>")
-      XCTAssertEqual(vocabulary.encode([]), [], "01.3 empty sentence")
+      assertEqual(vocabulary.encode([]), [], "01.3 empty sentence")
     }
   }
 
   func testKatzBackoffMatchesAReferenceWhereSomeContextsSawEveryWord() throws {
     try exercise {
       // |V| = 4 predictable ids (<unk>, </s>, 3, 4), so many contexts saw all of them.
-      let corpus = ReferenceCorpus(seed: 1101, sentences: 40, words: [0, 3, 4], order: 3, size: 5)
+      let corpus = ReferenceCorpus(
+        seed: gradingSeed(1101), sentences: 40, words: [0, 3, 4], order: 3, size: 5)
       let discount = 0.4
       let model = KatzBackoff(counts: corpus.counts, discount: discount)
       var fullContexts = 0
@@ -89,8 +90,8 @@ final class Unit01HiddenTests: XCTestCase {
             tolerance: 1e-12, "α(\(context))")
         }
       }
-      XCTAssertGreaterThan(fullContexts, 0, "the corpus must have a context that saw every id")
-      for context in corpus.queryContexts(seed: 1102, count: 30) {
+      assertGreater(fullContexts, 0, "the corpus must have a context that saw every id")
+      for context in corpus.queryContexts(seed: gradingSeed(1102), count: 30) {
         var sum = 0.0
         for word in 0..<5 {
           let p = model.probability(of: word, given: context[...])
@@ -107,11 +108,11 @@ final class Unit01HiddenTests: XCTestCase {
   func testKneserNeyMatchesAReferenceAtOrderFour() throws {
     try exercise {
       let corpus = ReferenceCorpus(
-        seed: 1103, sentences: 30, words: [0, 3, 4, 5, 6], order: 4, size: 7)
+        seed: gradingSeed(1103), sentences: 30, words: [0, 3, 4, 5, 6], order: 4, size: 7)
       for discount in [0.35, 0.9] {
         let model = KneserNey(
           counts: corpus.counts, discount: discount, continuation: corpus.continuation)
-        for context in corpus.queryContexts(seed: 1104, count: 40) {
+        for context in corpus.queryContexts(seed: gradingSeed(1104), count: 40) {
           var sum = 0.0
           for word in 0..<7 {
             let p = model.probability(of: word, given: context[...])
@@ -128,22 +129,23 @@ final class Unit01HiddenTests: XCTestCase {
 
   func testSamplingAnOrderThreeModelUsesBothContextWords() throws {
     try exercise {
-      var rng = RandomSource(seed: 1105)
+      var rng = RandomSource(seed: gradingSeed(1105))
       let model = ChainModel(randomStart: false)
-      XCTAssertEqual(
+      assertEqual(
         model.sampleSentence(using: &rng), [4, 3, 5, 0, 4],
         "two <s> of padding, each token appended to the context, stop at </s>")
-      XCTAssertEqual(model.sampleSentence(using: &rng, maxLength: 3), [4, 3, 5], "maxLength 3")
-      XCTAssertEqual(model.sampleSentence(using: &rng, maxLength: 0), [], "maxLength 0")
+      assertEqual(model.sampleSentence(using: &rng, maxLength: 3), [4, 3, 5], "maxLength 3")
+      assertEqual(model.sampleSentence(using: &rng, maxLength: 0), [], "maxLength 0")
       // After <s> <s>: 3 with probability 0.3, 4 with 0.7. 2,000 draws: 600 ± 20.5 expected.
       let random = ChainModel(randomStart: true)
       var threes = 0
       for _ in 0..<2000 where random.sampleSentence(using: &rng, maxLength: 1) == [3] {
         threes += 1
       }
-      XCTAssertEqual(
+      assertEqual(
         Double(threes), 600, accuracy: 110,
-        "the first token must be drawn from p(· | <s> <s>) = 0.3 / 0.7, got \(threes) of 2000")
+        "first tokens 3 in 2000 samples: the first token must be drawn from p(· | <s> <s>) = "
+          + "0.3 / 0.7")
     }
   }
 }

@@ -23,6 +23,8 @@ import enum Unit03.JacobianAnalysis
 final class Unit03HiddenTests: XCTestCase {
   func testCellBackwardOnOneWideInputAndOnABatchOfFour() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 3301)
       for (batch, inputs, hidden) in [(1, 5, 2), (4, 2, 3)] {
         let whh = Matrix.gaussian(hidden, hidden, std: 0.8, rng: &rng)
@@ -63,6 +65,8 @@ final class Unit03HiddenTests: XCTestCase {
 
   func testFullBPTTForOneLongSequenceAndForManyOneStepSequences() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 3302)
       let model = localModel(&rng)
       let cases: [(inputs: [[Int]], targets: [[Int]], final: Bool)] = [
@@ -94,6 +98,8 @@ final class Unit03HiddenTests: XCTestCase {
 
   func testTruncatedBPTTOnOneSequenceOfFiveSteps() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 3303)
       let model = localModel(&rng)
       let inputs = [[4, 4, 1, 0, 3]]
@@ -131,7 +137,7 @@ final class Unit03HiddenTests: XCTestCase {
 
   func testStateJacobianWithWideInputAndProductNormsOfRandomJacobians() throws {
     try exercise {
-      var rng = RandomSource(seed: 3304)
+      var rng = RandomSource(seed: gradingSeed(3304))
       let whh = Matrix.gaussian(3, 3, std: 0.9, rng: &rng)
       let whx = Matrix.gaussian(3, 5, std: 0.9, rng: &rng)
       let b = Matrix.gaussian(1, 3, std: 0.3, rng: &rng)
@@ -156,7 +162,7 @@ final class Unit03HiddenTests: XCTestCase {
       // Five random non-commuting 2x2 Jacobians: d = 1 ... 5 are the norms of J_5, J_5 J_4, ...
       let jacobians = (0..<5).map { _ in Matrix.gaussian(2, 2, std: 0.9, rng: &rng) }
       let norms = JacobianAnalysis.productNorms(jacobians)
-      XCTAssertEqual(norms.count, 5, "one norm per distance d")
+      assertEqual(norms.count, 5, "one norm per distance d")
       var product = Matrix.identity(2)
       for d in 1...min(5, norms.count) {
         product = product.matmul(jacobians[5 - d])
@@ -164,11 +170,11 @@ final class Unit03HiddenTests: XCTestCase {
           norms[d - 1], spectralNorm2x2(product), tolerance: 1e-8, "‖∂h_5/∂h_\(5 - d)‖")
       }
       let single = JacobianAnalysis.productNorms([jacobians[2]])
-      XCTAssertEqual(single.count, 1, "one Jacobian, one norm")
+      assertEqual(single.count, 1, "one Jacobian, one norm")
       if let first = single.first {
         assertClose(first, spectralNorm2x2(jacobians[2]), tolerance: 1e-8, "‖J_1‖")
       }
-      XCTAssertEqual(JacobianAnalysis.productNorms([]), [], "no Jacobians, no norms")
+      assertEqual(JacobianAnalysis.productNorms([]), [], "no Jacobians, no norms")
     }
   }
 }

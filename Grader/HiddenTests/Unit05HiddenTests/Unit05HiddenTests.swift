@@ -18,7 +18,7 @@ import struct Unit05.GRUCell
 final class Unit05HiddenTests: XCTestCase {
   func testStepForwardOnNewShapesAndWithSaturatedGates() throws {
     try exercise {
-      var rng = RandomSource(seed: 5501)
+      var rng = RandomSource(seed: gradingSeed(5501))
       for (batch, inputs, hidden) in [(1, 5, 2), (3, 1, 4)] {
         let p = randomGRU(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
         let cell = GRUCell(inputWeight: p.w, recurrentWeight: p.u, bias: p.b)
@@ -58,6 +58,8 @@ final class Unit05HiddenTests: XCTestCase {
 
   func testStepBackwardMatchesCenteredDifferencesOnNewShapes() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 5532)
       for (batch, inputs, hidden) in [(1, 5, 2), (3, 1, 4)] {
         let p = randomGRU(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
@@ -87,22 +89,25 @@ final class Unit05HiddenTests: XCTestCase {
 
   func testSequenceForwardChainsOneStepAndSixSteps() throws {
     try exercise {
-      var rng = RandomSource(seed: 5503)
+      var rng = RandomSource(seed: gradingSeed(5503))
       for (batch, steps) in [(3, 1), (1, 6)] {
         let p = randomGRU(batch: batch, inputs: 2, hidden: 3, rng: &rng)
         let cell = GRUCell(inputWeight: p.w, recurrentWeight: p.u, bias: p.b)
         let inputs = (0..<steps).map { _ in Matrix.gaussian(batch, 2, rng: &rng) }
         let run = cell.forward(sequence: inputs, initialState: p.h)
         let label = "B = \(batch), T = \(steps)"
-        XCTAssertEqual(run.states.count, steps, "\(label): one state per input")
-        XCTAssertEqual(run.caches.count, steps, "\(label): one cache per input")
+        assertEqual(run.states.count, steps, "\(label): one state per input")
+        assertEqual(run.caches.count, steps, "\(label): one cache per input")
         guard run.states.count == steps, run.caches.count == steps else { continue }
         var h = p.h
         for t in 0..<steps {
           let step = cell.forward(inputs[t], state: h)
-          assertClose(run.states[t], step.state, tolerance: 0, "\(label): states[\(t)]")
+          assertClose(run.states[t], step.state, tolerance: 1e-12, "\(label): states[\(t)]")
           assertClose(run.caches[t].input, inputs[t], tolerance: 0, "\(label): caches[\(t)].input")
-          assertClose(run.caches[t].previous, h, tolerance: 0, "\(label): caches[\(t)].previous")
+          // h_0 is the test's own matrix; later states are computed.
+          assertClose(
+            run.caches[t].previous, h, tolerance: t == 0 ? 0 : 1e-12,
+            "\(label): caches[\(t)].previous")
           h = step.state
         }
       }
@@ -111,7 +116,7 @@ final class Unit05HiddenTests: XCTestCase {
 
   func testSequenceBackwardForOneStepAndSixSteps() throws {
     try exercise {
-      var rng = RandomSource(seed: 5504)
+      var rng = RandomSource(seed: gradingSeed(5504))
       for (batch, steps, useFinal) in [(3, 1, true), (1, 6, false), (1, 6, true)] {
         let p = randomGRU(batch: batch, inputs: 2, hidden: 3, rng: &rng)
         let cell = GRUCell(inputWeight: p.w, recurrentWeight: p.u, bias: p.b)
@@ -139,7 +144,7 @@ final class Unit05HiddenTests: XCTestCase {
         }
         let label = "B = \(batch), T = \(steps), final gradient \(useFinal)"
         assertClose(result.initialStateGradient, dNext, tolerance: 1e-12, "\(label): ∂L/∂h_0")
-        XCTAssertEqual(result.inputGradients.count, steps, "\(label): one ∂L/∂x_t per step")
+        assertEqual(result.inputGradients.count, steps, "\(label): one ∂L/∂x_t per step")
         for t in 0..<min(steps, result.inputGradients.count) {
           assertClose(
             result.inputGradients[t], inputGradients[t], tolerance: 1e-12, "\(label): ∂L/∂x_\(t)")

@@ -22,7 +22,7 @@ import struct Unit06.PeepholeLSTMCell
 final class Unit06HiddenTests: XCTestCase {
   func testStepForwardOnNewShapesAndWithSaturatedGates() throws {
     try exercise {
-      var rng = RandomSource(seed: 6601)
+      var rng = RandomSource(seed: gradingSeed(6601))
       for (batch, inputs, hidden) in [(1, 5, 2), (3, 1, 4)] {
         let p = randomLSTM(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
         let cell = LSTMCell(inputWeight: p.w, recurrentWeight: p.u, bias: p.b)
@@ -62,6 +62,8 @@ final class Unit06HiddenTests: XCTestCase {
 
   func testStepBackwardOnNewShapesAndThroughAnOpenMemory() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 6602)
       for (batch, inputs, hidden) in [(1, 5, 2), (3, 1, 4)] {
         let p = randomLSTM(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
@@ -108,7 +110,7 @@ final class Unit06HiddenTests: XCTestCase {
 
   func testSequenceForwardAndBackwardForOneStepAndSixSteps() throws {
     try exercise {
-      var rng = RandomSource(seed: 6603)
+      var rng = RandomSource(seed: gradingSeed(6603))
       for (batch, steps, useFinal) in [(3, 1, true), (1, 6, false), (1, 6, true)] {
         let p = randomLSTM(batch: batch, inputs: 2, hidden: 3, rng: &rng)
         let cell = LSTMCell(inputWeight: p.w, recurrentWeight: p.u, bias: p.b)
@@ -118,15 +120,18 @@ final class Unit06HiddenTests: XCTestCase {
 
         // 06.4: the run is the cell's own steps, chained.
         let run = cell.forward(sequence: inputs, initialState: initial)
-        XCTAssertEqual(run.states.count, steps, "\(label): one state per input")
-        XCTAssertEqual(run.caches.count, steps, "\(label): one cache per input")
+        assertEqual(run.states.count, steps, "\(label): one state per input")
+        assertEqual(run.caches.count, steps, "\(label): one cache per input")
         var state = initial
         for t in 0..<min(steps, run.states.count, run.caches.count) {
           let step = cell.forward(inputs[t], state: state)
-          assertClose(run.states[t].hidden, step.state.hidden, tolerance: 0, "\(label): h[\(t)]")
-          assertClose(run.states[t].cell, step.state.cell, tolerance: 0, "\(label): c[\(t)]")
           assertClose(
-            run.caches[t].previousCell, state.cell, tolerance: 0, "\(label): caches[\(t)] c")
+            run.states[t].hidden, step.state.hidden, tolerance: 1e-12, "\(label): h[\(t)]")
+          assertClose(run.states[t].cell, step.state.cell, tolerance: 1e-12, "\(label): c[\(t)]")
+          // c_0 is the test's own matrix; later memories are computed.
+          assertClose(
+            run.caches[t].previousCell, state.cell, tolerance: t == 0 ? 0 : 1e-12,
+            "\(label): caches[\(t)] c")
           state = step.state
         }
 
@@ -158,7 +163,7 @@ final class Unit06HiddenTests: XCTestCase {
           result.initialStateGradient.hidden, dNext.hidden, tolerance: 1e-12, "\(label): ∂L/∂h_0")
         assertClose(
           result.initialStateGradient.cell, dNext.cell, tolerance: 1e-12, "\(label): ∂L/∂c_0")
-        XCTAssertEqual(result.inputGradients.count, steps, "\(label): one ∂L/∂x_t per step")
+        assertEqual(result.inputGradients.count, steps, "\(label): one ∂L/∂x_t per step")
         for t in 0..<min(steps, result.inputGradients.count) {
           assertClose(
             result.inputGradients[t], inputGradients[t], tolerance: 1e-12, "\(label): ∂L/∂x_\(t)")
@@ -174,6 +179,8 @@ final class Unit06HiddenTests: XCTestCase {
 
   func testPeepholeCellForwardAndBackwardOnNewShapes() throws {
     try exercise {
+      // A literal seed: with other inputs some gradient entries are so small that the centered
+      // differences' rounding error exceeds the gradient check's tolerance.
       var rng = RandomSource(seed: 6704)
       for (batch, inputs, hidden) in [(1, 3, 2), (3, 2, 3)] {
         let p = randomLSTM(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
