@@ -91,6 +91,7 @@ public func assertGradientsMatch(
     [
       "name": block.name, "s": [block.rows, block.cols], "i": block.indices,
       "a": Transcript.text(block.analyticValues), "n": Transcript.text(block.numericValues),
+      "f": Transcript.text(block.floors),
     ]
   }
   Transcript.write([

@@ -115,6 +115,7 @@ public struct BatchGrader: Sendable {
     var executionRoot: URL
     var tests: [String]
     var reference: [String: Data]
+    var exercises: [String: String]
   }
 
   /// Grades every submission and writes the outputs. One broken submission never stops the
@@ -170,7 +171,8 @@ public struct BatchGrader: Sendable {
       rubric: rubric)
     let context = Context(
       rubric: rubric, kitHash: kitHash, seed: seed, sandbox: sandbox, root: root,
-      executionRoot: executionRoot, tests: tests, reference: reference)
+      executionRoot: executionRoot, tests: tests, reference: reference,
+      exercises: TranscriptJudge.exerciseCatalog(stubs: layout.exercises))
 
     let results = Locked([SubmissionGrade?](repeating: nil, count: entries.count))
     let slots = Locked(Array(0..<max(1, jobs)))
@@ -198,8 +200,9 @@ public struct BatchGrader: Sendable {
     let url = output.appendingPathComponent(".cache/seed")
     if let seed { return seed }
     if let data = FileManager.default.contents(atPath: url.path),
-      let stored = UInt64(String(decoding: data, as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines))
+      let stored = UInt64(
+        String(decoding: data, as: UTF8.self)
+          .trimmingCharacters(in: .whitespacesAndNewlines))
     {
       return stored
     }
@@ -242,7 +245,8 @@ public struct BatchGrader: Sendable {
     let build = try runner.build()
     guard build.succeeded else {
       throw GraderError(
-        "the reference solutions do not build:\n" + CompilerErrors.summary(build.output, scratch: scratch))
+        "the reference solutions do not build:\n"
+          + CompilerErrors.summary(build.output, scratch: scratch))
     }
     let tests = try runner.listTests().filter { $0.hasPrefix("Unit") }
     log("Running \(tests.count) tests against the reference solutions ...")
@@ -263,7 +267,8 @@ public struct BatchGrader: Sendable {
     if !problems.isEmpty {
       throw GraderError(
         "the reference solutions do not pass every course test as the grader runs them, so "
-          + "nothing can be graded against them:\n  " + problems.prefix(20).joined(separator: "\n  "))
+          + "nothing can be graded against them:\n  "
+          + problems.prefix(20).joined(separator: "\n  "))
     }
     try AtomicFile.write(tests.joined(separator: "\n"), to: listURL)
     return (tests, runs.mapValues(\.transcript))
@@ -333,11 +338,12 @@ public struct BatchGrader: Sendable {
     runner.extraEnvironment = ["RNNKIT_GRADING": "1"]
     if units != nil { runner.extraEnvironment["RNNKIT_UNITS"] = selected.joined(separator: ",") }
     runner.memoryLimitMiB = memoryLimitMiB
-    let submitted = Set(kitUnits.filter { unit in
-      source.exercises.map {
-        fm.fileExists(atPath: $0.appendingPathComponent("Unit\(unit)").path)
-      } ?? false
-    })
+    let submitted = Set(
+      kitUnits.filter { unit in
+        source.exercises.map {
+          fm.fileExists(atPath: $0.appendingPathComponent("Unit\(unit)").path)
+        } ?? false
+      })
     try buildWithFallbacks(
       runner: runner, source: source, scratch: scratch, submitted: submitted,
       fallback: &fallback)
@@ -359,7 +365,7 @@ public struct BatchGrader: Sendable {
       guard let run = runs[test] else { continue }
       let outcome = TranscriptJudge.outcome(
         test: test, result: run.result, transcript: run.transcript,
-        reference: context.reference[test] ?? Data())
+        reference: context.reference[test] ?? Data(), exercises: context.exercises)
       grade.outcomes.append(outcome)
       let points = context.rubric.points(for: test)
       grade.possible[test] = points

@@ -174,7 +174,8 @@ public struct MutantRunner: Sendable {
 
   func syncScratchCopy(slot: Int) throws {
     try layout.mirror(
-      into: scratch(slot: slot), parts: ["Package.swift", "Sources", "Solutions", "Exercises", "Grader"])
+      into: scratch(slot: slot),
+      parts: ["Package.swift", "Sources", "Solutions", "Exercises", "Grader"])
   }
 }
 

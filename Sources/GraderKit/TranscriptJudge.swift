@@ -53,8 +53,12 @@ public enum TranscriptJudge {
   }
 
   /// The outcome of `test` from the student's run and the reference's transcript.
+  ///
+  /// `exercises` maps an exercise number to what the kit's stubs say about it (`00.1
+  /// (Affine.forward); read Lectures/…`), for the message of a test that reached a stub.
   public static func outcome(
-    test: String, result: ProcessResult, transcript: Data, reference: Data
+    test: String, result: ProcessResult, transcript: Data, reference: Data,
+    exercises: [String: String] = [:]
   ) -> TestOutcome {
     func make(_ status: TestStatus, _ message: String) -> TestOutcome {
       TestOutcome(name: test, status: status, message: message, seconds: result.seconds)
@@ -74,8 +78,10 @@ public enum TranscriptJudge {
       return make(.failed, "the test's report to the grader was damaged")
     }
     if let skip = actual.first(where: { kind($0) == "skip" }) {
-      let number = (skip["exercise"] as? String).flatMap(exerciseNumber) ?? "an exercise"
-      return make(.notStarted, "exercise \(number) is not implemented yet")
+      guard let number = (skip["exercise"] as? String).flatMap(exerciseNumber) else {
+        return make(.notStarted, "an exercise is not implemented yet")
+      }
+      return make(.notStarted, "exercise \(exercises[number] ?? number) is not implemented yet")
     }
     if let broken = actual.first(where: { kind($0) == "precondition" }) {
       return make(.failed, preconditionMessage(broken))
@@ -196,6 +202,7 @@ public enum TranscriptJudge {
       }
       let analytic = numbers(mine["a"])
       let numeric = numbers(block["n"])
+      let floors = numbers(block["f"])
       guard analytic.count == numeric.count else {
         problems.append("\(name): wrong number of elements")
         continue
@@ -203,7 +210,8 @@ public enum TranscriptJudge {
       var worst = 0.0
       var worstAt = 0
       for k in 0..<numeric.count {
-        let error = relativeError(analytic[k], numeric[k])
+        let floor = k < floors.count && floors[k].isFinite ? floors[k] : 0
+        let error = relativeError(analytic[k], numeric[k], floor: floor)
         if error > worst || error.isNaN {
           worst = error.isNaN ? .infinity : error
           worstAt = k
@@ -224,13 +232,14 @@ public enum TranscriptJudge {
         + problems.joined(separator: "\n  ")
   }
 
-  /// `|a - n| / max(|a|, |n|, 1e-8)`, as the kit's gradient checker defines it.
-  static func relativeError(_ a: Double, _ n: Double) -> Double {
+  /// `max(0, |a - n| - floor) / max(|a|, |n|, 1e-8)`, as the kit's gradient checker defines
+  /// it (the floor is the reference run's rounding noise of the centered difference).
+  static func relativeError(_ a: Double, _ n: Double, floor: Double = 0) -> Double {
     let difference = abs(a - n)
     if difference == 0 { return 0 }
     let scale = max(abs(a), abs(n), 1e-8)
     if !difference.isFinite || !scale.isFinite { return .infinity }
-    return difference / scale
+    return max(0, difference - floor) / scale
   }
 
   static func chiSquare(_ counts: [Double], _ probabilities: [Double]) -> Double {
@@ -297,6 +306,23 @@ public enum TranscriptJudge {
       message += " (\(file):\(line))"
     }
     return message
+  }
+
+  /// What the kit's own stubs in `folder` (`Exercises/`) say about each exercise, read from
+  /// their `notImplemented` calls: `"00.1"` → `"00.1 (Affine.forward, see Lectures/00-warm-up.md §3)"`.
+  public static func exerciseCatalog(stubs folder: URL) -> [String: String] {
+    var catalog: [String: String] = [:]
+    let pattern = #"notImplemented\("([0-9]{2}\.[0-9]+[a-z]?)", "([^"]*)", lecture: "([^"]*)"\)"#
+    guard let regex = try? NSRegularExpression(pattern: pattern) else { return [:] }
+    for relative in (try? swiftFiles(under: folder)) ?? [] {
+      guard let text = try? readUTF8(folder.appendingPathComponent(relative)) else { continue }
+      for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+        let part = { (k: Int) in Range(match.range(at: k), in: text).map { String(text[$0]) } ?? ""
+        }
+        catalog[part(1)] = "\(part(1)) (\(part(2)), see \(part(3)))"
+      }
+    }
+    return catalog
   }
 
   static func exerciseNumber(_ text: String) -> String? {

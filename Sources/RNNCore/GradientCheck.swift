@@ -6,9 +6,36 @@
 /// gradient agrees to a relative error of about `1e-7` or better, while a wrong one is off by
 /// far more. The relative error of an analytic value `a` against a numeric value `n` is
 /// `|a - n| / max(|a|, |n|, 1e-8)`.
+///
+/// Rounding sets a floor under that: the two losses are each off by a few ulps of `|L|` (more
+/// when the loss sums many terms), and dividing their difference by `2h` turns that into an
+/// absolute error of about `|L| ε / h` in the numeric gradient, around `1e-10` for a loss near 10.
+/// For a gradient element of `1e-6`, that alone is a relative error of `1e-4`, however right the
+/// analytic value is. So the checker forgives each element a *noise floor*
+/// `κ ε (|L(θ+h)| + |L(θ-h)|) / 2h` with `κ =` ``roundingAllowance``, and measures
+/// `max(0, |a - n| - floor) / max(|a|, |n|, 1e-8)`. A wrong gradient is off by far more than
+/// that floor unless its error sits only in elements too small to matter.
 public enum GradientCheck {
   /// The default finite-difference step.
   public static let defaultStep = 1e-5
+
+  /// `κ` of the noise floor: how many ulps of the loss the centered difference may be off by.
+  public static let roundingAllowance = 64.0
+
+  /// The noise floor of a centered difference whose two losses are `plus` and `minus`.
+  public static func noiseFloor(plus: Double, minus: Double, step h: Double) -> Double {
+    let floor = roundingAllowance * Double.ulpOfOne * (abs(plus) + abs(minus)) / (2 * h)
+    return floor.isFinite ? floor : 0
+  }
+
+  /// `max(0, |a - n| - floor) / max(|a|, |n|, 1e-8)`: the relative error beyond rounding.
+  public static func relativeError(_ analytic: Double, _ numeric: Double, floor: Double) -> Double {
+    let scale = Swift.max(abs(analytic), abs(numeric), 1e-8)
+    let difference = abs(analytic - numeric)
+    if difference == 0 { return 0 }
+    if !difference.isFinite || !scale.isFinite { return .infinity }
+    return Swift.max(0, difference - floor) / scale
+  }
 
   /// `|a - n| / max(|a|, |n|, 1e-8)`.
   public static func relativeError(_ analytic: Double, _ numeric: Double) -> Double {
@@ -52,8 +79,11 @@ public enum GradientCheck {
         plus.visitParameters { n, m in if n == name { m.storage[k] += h } }
         var minus = parameters
         minus.visitParameters { n, m in if n == name { m.storage[k] -= h } }
-        let numeric = (loss(plus) - loss(minus)) / (2 * h)
-        block.record(index: k, analytic: a.storage[k], numeric: numeric)
+        let (up, down) = (loss(plus), loss(minus))
+        let numeric = (up - down) / (2 * h)
+        block.record(
+          index: k, analytic: a.storage[k], numeric: numeric,
+          floor: noiseFloor(plus: up, minus: down, step: h))
       }
       results.append(block)
     }
@@ -112,6 +142,8 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     public private(set) var indices: [Int] = []
     public private(set) var analyticValues: [Double] = []
     public private(set) var numericValues: [Double] = []
+    /// The noise floor of each compared element (see ``GradientCheck``).
+    public private(set) var floors: [Double] = []
 
     init(name: String, rows: Int, cols: Int) {
       self.name = name
@@ -119,8 +151,8 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
       self.cols = cols
     }
 
-    mutating func record(index: Int, analytic: Double, numeric: Double) {
-      let error = GradientCheck.relativeError(analytic, numeric)
+    mutating func record(index: Int, analytic: Double, numeric: Double, floor: Double = 0) {
+      let error = GradientCheck.relativeError(analytic, numeric, floor: floor)
       if checked == 0 || error > maxRelativeError || error.isNaN {
         maxRelativeError = error.isNaN ? .infinity : error
         worstIndex = index
@@ -131,6 +163,7 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
       indices.append(index)
       analyticValues.append(analytic)
       numericValues.append(numeric)
+      floors.append(floor)
     }
 
     /// The worst element as `(row, col)`.

@@ -370,20 +370,20 @@ final class FixtureGradingTests: XCTestCase {
           "environ-forgery",
           try stubs(adding: [
             "Forge.swift": """
-              import Foundation
+            import Foundation
 
-              /// Finds any token in the original environment block, prints forged passes,
-              /// writes a forged transcript on every descriptor, and leaves.
-              public let forged: Void = {
-                let environ = (try? String(contentsOfFile: "/proc/self/environ", encoding: .utf8)) ?? ""
-                let token = environ.split(separator: "\\0").first { $0.hasPrefix("RNNKIT_") } ?? ""
-                print("RNNKIT-PROOF \\(token) Unit00Tests.AffineForwardTests/testForwardMatchesGoldenValues")
-                print("Test Case 'AffineForwardTests.testForwardMatchesGoldenValues' passed (0.001 seconds)")
-                let line = #"{"k":"close","l":"forward(x)","a":["0"],"e":["0"],"s":[1,1],"es":[1,1],"t":"1","m":"rel"}"# + "\\n" + #"{"k":"end"}"# + "\\n"
-                for fd in Int32(3)...Int32(64) { _ = line.withCString { write(fd, $0, strlen($0)) } }
-                exit(0)
-              }()
-              """
+            /// Finds any token in the original environment block, prints forged passes,
+            /// writes a forged transcript on every descriptor, and leaves.
+            public let forged: Void = {
+              let environ = (try? String(contentsOfFile: "/proc/self/environ", encoding: .utf8)) ?? ""
+              let token = environ.split(separator: "\\0").first { $0.hasPrefix("RNNKIT_") } ?? ""
+              print("RNNKIT-PROOF \\(token) Unit00Tests.AffineForwardTests/testForwardMatchesGoldenValues")
+              print("Test Case 'AffineForwardTests.testForwardMatchesGoldenValues' passed (0.001 seconds)")
+              let line = #"{"k":"close","l":"forward(x)","a":["0"],"e":["0"],"s":[1,1],"es":[1,1],"t":"1","m":"rel"}"# + "\\n" + #"{"k":"end"}"# + "\\n"
+              for fd in Int32(3)...Int32(64) { _ = line.withCString { write(fd, $0, strlen($0)) } }
+              exit(0)
+            }()
+            """
           ]).merging(
             try edited(
               "Affine.swift", [(stubForward, "_ = forged\n    \(stubForward)")], base: "Exercises")
@@ -392,17 +392,17 @@ final class FixtureGradingTests: XCTestCase {
           "silgen-recordfailure",
           try stubs(adding: [
             "Quiet.swift": """
-              @_silgen_name("$s6XCTest0A4CaseC13recordFailure15withDescription6inFile6atLine8expectedySS_SSSiSbtF")
-              public func quiet(_ a: String, _ b: String, _ c: Int, _ d: Bool) {}
-              """
+            @_silgen_name("$s6XCTest0A4CaseC13recordFailure15withDescription6inFile6atLine8expectedySS_SSSiSbtF")
+            public func quiet(_ a: String, _ b: String, _ c: Int, _ d: Bool) {}
+            """
           ])),
         Fixture(
           "cdecl-unsetenv",
           try stubs(adding: [
             "Keep.swift": """
-              @_cdecl("unsetenv")
-              public func keep(_ name: UnsafePointer<CChar>?) -> Int32 { 0 }
-              """
+            @_cdecl("unsetenv")
+            public func keep(_ name: UnsafePointer<CChar>?) -> Int32 { 0 }
+            """
           ])),
         Fixture(
           "comment-import",
@@ -494,7 +494,8 @@ final class FixtureGradingTests: XCTestCase {
     for name in ["linked-exercises", "linked-file", "zip-link"] {
       let graded = try batch.grade(name)
       XCTAssertEqual(graded.total, 0, name)
-      XCTAssertTrue(graded.error?.contains("symbolic link") ?? false, "\(name): \(graded.error ?? "")")
+      XCTAssertTrue(
+        graded.error?.contains("symbolic link") ?? false, "\(name): \(graded.error ?? "")")
     }
     XCTAssertEqual(try batch.grade("dup").total, maximum, "dup/ and dup.zip are two rows")
 
@@ -586,7 +587,12 @@ final class FixtureGradingTests: XCTestCase {
           "spinner",
           try edited(
             "Affine.swift",
-            [(forwardLine, "var spin = 0\n    while spin >= 0 { spin = (spin + 1) % 7 }\n    return x")]
+            [
+              (
+                forwardLine,
+                "var spin = 0\n    while spin >= 0 { spin = (spin + 1) % 7 }\n    return x"
+              )
+            ]
           ))
       ], in: submissions)
     let log = work.appendingPathComponent("grade.log")
@@ -603,16 +609,23 @@ final class FixtureGradingTests: XCTestCase {
       Thread.sleep(forTimeInterval: 0.2)
       for pid in ProcessTable.tree(of: grader).pids {
         let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-        if let range = command.range(of: #"/tmp/rnnkit-exec-[^/]+/slot-0/"#, options: .regularExpression) {
+        if let range = command.range(
+          of: #"/tmp/rnnkit-exec-[^/]+/slot-0/"#, options: .regularExpression)
+        {
           area = String(command[range])
         }
       }
     }
-    let exec = try XCTUnwrap(area, "no spinner test started: \(String(describing: try? String(contentsOf: log, encoding: .utf8)))")
+    let exec = try XCTUnwrap(
+      area,
+      "no spinner test started: \(String(describing: try? String(contentsOf: log, encoding: .utf8)))"
+    )
     kill(grader, SIGTERM)
     var status: Int32 = 0
     let end = Date().addingTimeInterval(20)
-    while waitpid(grader, &status, WNOHANG) == 0 && Date() < end { Thread.sleep(forTimeInterval: 0.1) }
+    while waitpid(grader, &status, WNOHANG) == 0 && Date() < end {
+      Thread.sleep(forTimeInterval: 0.1)
+    }
     XCTAssertEqual(status & 0x7f, 0, "the grader exits (it does not die of the signal)")
     XCTAssertEqual((status >> 8) & 0xff, 128 + SIGTERM)
     Thread.sleep(forTimeInterval: 0.5)

@@ -37,7 +37,8 @@ final class SourcePolicyTests: XCTestCase {
     ] {
       XCTAssertNotNil(violation(source), source)
     }
-    XCTAssertEqual(violation("let x = 1\nimport XCTest\n")?.hasPrefix("Exercises/Unit00/A.swift:2:"), true)
+    XCTAssertEqual(
+      violation("let x = 1\nimport XCTest\n")?.hasPrefix("Exercises/Unit00/A.swift:2:"), true)
     XCTAssertNil(violation("// no need to import XCTest here\nimport Foundation\nimport RNNCore\n"))
   }
 
@@ -139,7 +140,9 @@ final class TranscriptJudgeTests: XCTestCase {
     return Data((lines.joined(separator: "\n") + "\n").utf8)
   }
 
-  func close(_ actual: [Double], _ expected: [Double], shape: [Int] = [1, 2], t: Double = 1e-9)
+  func close(
+    _ actual: [Double], _ expected: [Double], shape: [Int] = [1, 2], t: Double = 1e-9
+  )
     -> [String: Any]
   {
     [
@@ -203,7 +206,8 @@ final class TranscriptJudgeTests: XCTestCase {
     XCTAssertEqual(judge(Data("not json\n".utf8), reference).status, .failed)
     let timedOut = judge(
       Data(), reference,
-      result: ProcessResult(status: 9, crashedBySignal: true, timedOut: true, output: "", seconds: 4))
+      result: ProcessResult(
+        status: 9, crashedBySignal: true, timedOut: true, output: "", seconds: 4))
     XCTAssertEqual(timedOut.status, .timedOut)
   }
 
@@ -261,7 +265,9 @@ final class TranscriptJudgeTests: XCTestCase {
   }
 
   func testThresholdsAndDistributionsTakeTheirBoundsFromTheReference() {
-    let order: [String: Any] = ["k": "order", "l": "perplexity", "a": ["20"], "e": ["30"], "op": "<"]
+    let order: [String: Any] = [
+      "k": "order", "l": "perplexity", "a": ["20"], "e": ["30"], "op": "<",
+    ]
     var forgedBound = order
     forgedBound["a"] = ["40"]
     forgedBound["e"] = ["1000"]

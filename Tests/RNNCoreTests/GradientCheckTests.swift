@@ -109,7 +109,35 @@ final class GradientCheckTests: XCTestCase {
     XCTAssertEqual(block.worstIndex, 3 * i + j)
     XCTAssertEqual(block.worstAnalytic, gradient[j, i])
     assertClose(block.worstNumeric, gradient[i, j], tolerance: 1e-9)
-    assertClose(block.maxRelativeError, 1.3 / 0.9, tolerance: 1e-9)
+    // The checker forgives the element's rounding noise floor before dividing.
+    let floor = block.floors[block.indices.firstIndex(of: block.worstIndex) ?? 0]
+    XCTAssertLessThan(floor, 1e-8)
+    assertClose(block.maxRelativeError, (1.3 - floor) / 0.9, tolerance: 1e-9)
+  }
+
+  func testTinyGradientsOfALargeLossPassWhenRightAndFailWhenWrong() {
+    // L = 1000 + Σ c_k θ_k²: gradient elements near 1e-4, while rounding the loss near 1000
+    // puts about 2e-8 of noise into each centered difference, a relative error near 1e-4 that
+    // is not the analytic gradient's fault.
+    let theta = Matrix(rows: 1, cols: 4, values: [0.3, -0.7, 0.5, 0.9])
+    let c = [1e-4, 2e-4, -1e-4, 3e-4]
+    let loss = { (p: ParameterStore) -> Double in
+      var total = 1000.0
+      for k in 0..<4 { total += c[k] * p["t"].storage[k] * p["t"].storage[k] }
+      return total
+    }
+    var right = theta
+    for k in 0..<4 { right.storage[k] = 2 * c[k] * theta.storage[k] }
+    let good = GradientCheck.check(
+      parameters: ParameterStore([("t", theta)]), analytic: ParameterStore([("t", right)]),
+      loss: loss)
+    XCTAssertEqual(good.failures(tolerance: 1e-7).map(\.name), [String](), good.description)
+    let floors = good.blocks[0].floors
+    XCTAssertTrue(floors.allSatisfy { $0 > 1e-7 && $0 < 1e-5 }, "\(floors)")
+    let wrong = GradientCheck.check(
+      parameters: ParameterStore([("t", theta)]),
+      analytic: ParameterStore([("t", right.map { $0 / 2 })]), loss: loss)
+    XCTAssertEqual(wrong.failures(tolerance: 1e-7).map(\.name), ["t"], "half the gradient")
   }
 
   func testNaNInTheAnalyticGradientIsTheWorstPossibleError() {

@@ -13,7 +13,7 @@ final class Unit00HiddenTests: XCTestCase {
     try exercise {
       // A literal seed: with other inputs some gradient entries are so small that the centered
       // differences' rounding error exceeds the gradient check's tolerance.
-      var rng = RandomSource(seed: 31_337)
+      var rng = RandomSource(seed: gradingSeed(31_337))
       let x = Matrix.gaussian(1, 7, rng: &rng)
       let layer = Affine(
         weight: .gaussian(5, 7, rng: &rng), bias: .gaussian(1, 5, rng: &rng))

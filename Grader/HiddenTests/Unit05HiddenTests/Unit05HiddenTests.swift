@@ -60,7 +60,7 @@ final class Unit05HiddenTests: XCTestCase {
     try exercise {
       // A literal seed: with other inputs some gradient entries are so small that the centered
       // differences' rounding error exceeds the gradient check's tolerance.
-      var rng = RandomSource(seed: 5532)
+      var rng = RandomSource(seed: gradingSeed(5532))
       for (batch, inputs, hidden) in [(1, 5, 2), (3, 1, 4)] {
         let p = randomGRU(batch: batch, inputs: inputs, hidden: hidden, rng: &rng)
         let dh = Matrix.gaussian(batch, hidden, rng: &rng)
