@@ -32,6 +32,8 @@ public struct MutantResult: Sendable {
 public struct MutantRunner: Sendable {
   public var layout: PackageLayout
   public var jobs = 1
+  /// Where the slots' scratch copies live; `nil` for `.build/grade-mutants` in the kit.
+  public var scratchRoot: URL?
   public var log: @Sendable (String) -> Void
 
   public init(layout: PackageLayout, log: @escaping @Sendable (String) -> Void = { print($0) }) {
@@ -40,7 +42,8 @@ public struct MutantRunner: Sendable {
   }
 
   func scratch(slot: Int) -> URL {
-    layout.root.appendingPathComponent(".build/grade-mutants/slot-\(slot)")
+    (scratchRoot ?? layout.root.appendingPathComponent(".build/grade-mutants"))
+      .appendingPathComponent("slot-\(slot)")
   }
 
   /// Loads the catalog of `unit` (`"00"`).

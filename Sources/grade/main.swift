@@ -8,7 +8,7 @@ let usage = """
          grade release --out DIR
          grade gradescope --out FILE.zip [--swift-version X.Y.Z]
          grade generate [--check]
-         grade mutants [--unit NN] [--jobs N]
+         grade mutants [--unit NN] [--jobs N] [--scratch DIR]
          grade --help
   """
 
@@ -43,7 +43,8 @@ let help = """
                  kit (never to this tree), build only that unit, run its public and hidden
                  tests against the solutions, and report which tests catch it, with the
                  public tests' catch rate per unit. --jobs N runs N mutants at a time in
-                 separate copies. Exits 1 if any mutant survives.
+                 separate copies (in .build/grade-mutants, or --scratch DIR). Exits 1 if
+                 any mutant survives.
 
   Options:
     --unit NN    Only unit NN (for example --unit 00); repeat for several units.
@@ -82,6 +83,7 @@ var jobs = 1
 var memory = 4096
 var timeout: Double?
 var seed: UInt64?
+var scratchPath: String?
 var submissionsPath: String?
 var outPath: String?
 var swiftVersion: String?
@@ -121,6 +123,8 @@ while index < arguments.count {
     memory = positiveInteger("--memory")
   case "--timeout" where command == "check":
     timeout = Double(positiveInteger("--timeout"))
+  case "--scratch" where command == "mutants":
+    scratchPath = value("--scratch")
   case "--seed" where command == "check":
     let text = value("--seed")
     guard let number = UInt64(text), number > 0 else {
@@ -182,6 +186,7 @@ do {
     if units.isEmpty { fail("no unit \(unitFilters.joined(separator: ", ")) in Exercises/") }
     var runner = MutantRunner(layout: layout)
     runner.jobs = jobs
+    runner.scratchRoot = scratchPath.map(resolved)
     let results = try runner.run(units: units)
     let survived = results.filter { $0.verdict != .caught }
     print(
