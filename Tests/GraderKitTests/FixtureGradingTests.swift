@@ -42,6 +42,9 @@ final class FixtureGradingTests: XCTestCase {
   }
 
   func skipUnlessEnabled() throws {
+    #if !os(Linux)
+      throw XCTSkip("the fixture batch checks Linux process and memory limits through /proc")
+    #endif
     guard ProcessInfo.processInfo.environment["RNNKIT_FIXTURE_GRADING"] == "1" else {
       throw XCTSkip(
         "maintainer check (builds the kit per fixture, minutes); runs with "
@@ -499,19 +502,6 @@ final class FixtureGradingTests: XCTestCase {
     }
     XCTAssertEqual(try batch.grade("dup").total, maximum, "dup/ and dup.zip are two rows")
 
-    // Reading the kit, the grader's folders or other submissions finds nothing.
-    XCTAssertEqual(try batch.status("reads-kit", forwardGolden), .failed)
-
-    // Writing into the output changes nothing: the victim keeps its files and its cache.
-    Thread.sleep(forTimeInterval: 4)
-    XCTAssertEqual(try batch.status("b-writes-output", forwardGolden), .failed)
-    XCTAssertTrue(try batch.text("feedback/a-victim.md").contains("# Feedback for a-victim"))
-    XCTAssertFalse(try batch.text("gradebook.csv").contains("forged"))
-    let rerun = try batch.grader.run()
-    let victim = try XCTUnwrap(rerun.first { $0.name == "a-victim" })
-    XCTAssertEqual(victim.total, maximum, "the victim's cached grade is intact")
-    XCTAssertEqual(victim.seconds, try batch.grade("a-victim").seconds, "kept from the cache")
-
     // A memory bomb spread over children is stopped as a whole.
     XCTAssertEqual(try batch.status("memory-over-children", forwardGolden), .crashed)
     XCTAssertTrue(try batch.message("memory-over-children", forwardGolden).contains("memory"))
@@ -525,6 +515,26 @@ final class FixtureGradingTests: XCTestCase {
     // A formula as a name is an inert cell.
     XCTAssertTrue(try batch.text("gradebook.csv").contains("\n'=1+2,"))
     XCTAssertEqual(batch.grades.count, fixtures.count)
+
+    // Without namespaces (macOS, or a kernel that refuses them) a test can read and write what
+    // the grading user can; the README says so. Everything else above holds everywhere.
+    guard Sandbox.strongest != .plain else {
+      print("note: no namespaces here, so the file-isolation attacks were not checked")
+      return
+    }
+
+    // Reading the kit, the grader's folders or other submissions finds nothing.
+    XCTAssertEqual(try batch.status("reads-kit", forwardGolden), .failed)
+
+    // Writing into the output changes nothing: the victim keeps its files and its cache.
+    Thread.sleep(forTimeInterval: 4)
+    XCTAssertEqual(try batch.status("b-writes-output", forwardGolden), .failed)
+    XCTAssertTrue(try batch.text("feedback/a-victim.md").contains("# Feedback for a-victim"))
+    XCTAssertFalse(try batch.text("gradebook.csv").contains("forged"))
+    let rerun = try batch.grader.run()
+    let victim = try XCTUnwrap(rerun.first { $0.name == "a-victim" })
+    XCTAssertEqual(victim.total, maximum, "the victim's cached grade is intact")
+    XCTAssertEqual(victim.seconds, try batch.grade("a-victim").seconds, "kept from the cache")
   }
 
   // MARK: - Failures stay in their unit
