@@ -38,6 +38,10 @@ extension Matrix {
   public static func / (lhs: Matrix, rhs: Double) -> Matrix { lhs.map { $0 / rhs } }
   public static func + (lhs: Matrix, rhs: Double) -> Matrix { lhs.map { $0 + rhs } }
   public static func - (lhs: Matrix, rhs: Double) -> Matrix { lhs.map { $0 - rhs } }
+  /// A scalar on the left, elementwise: `1 - z` is the matrix of `1 - z_ij` (gates use it).
+  public static func + (lhs: Double, rhs: Matrix) -> Matrix { rhs.map { lhs + $0 } }
+  public static func - (lhs: Double, rhs: Matrix) -> Matrix { rhs.map { lhs - $0 } }
+  public static func / (lhs: Double, rhs: Matrix) -> Matrix { rhs.map { lhs / $0 } }
   public static prefix func - (m: Matrix) -> Matrix { m.map { -$0 } }
 
   public static func += (lhs: inout Matrix, rhs: Matrix) { lhs.add(rhs) }

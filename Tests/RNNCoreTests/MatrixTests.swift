@@ -152,6 +152,11 @@ final class MatrixTests: XCTestCase {
     XCTAssertEqual(a + 1, Matrix([[2, 3, 4], [5, 6, 7]]))
     XCTAssertEqual(a - 1, Matrix([[0, 1, 2], [3, 4, 5]]))
     XCTAssertEqual(-a, Matrix([[-1, -2, -3], [-4, -5, -6]]))
+    XCTAssertEqual(1 - a, Matrix([[0, -1, -2], [-3, -4, -5]]), "a scalar on the left")
+    XCTAssertEqual(1 + a, a + 1)
+    XCTAssertEqual(6 / a, Matrix([[6, 3, 2], [1.5, 1.2, 1]]))
+    let z = Matrix([[0.25, 0.5, 1]])
+    XCTAssertEqual((1 - z) * Matrix([[4, 4, 4]]), Matrix([[3, 2, 0]]), "the GRU's (1 - z) ⊙ h")
     XCTAssertEqual(a.map { $0 * $0 }, a * a)
     XCTAssertEqual(a.zipMap(b) { x, y in 10 * x + y }, Matrix([[16, 25, 34], [43, 52, 61]]))
   }

@@ -9,7 +9,7 @@ final class CheckpointTests: XCTestCase {
     return ParameterStore([
       ("embedding", .gaussian(4, 3, rng: &rng)),
       ("cell.W_hh", .gaussian(2, 2, std: 1e-7, rng: &rng)),
-      ("b_s", Matrix([[1e300, -0.0, 5e-324, 0.1]])),
+      ("b_s", Matrix([[1e300, -0.0, Double.leastNonzeroMagnitude, 0.1]])),
     ])
   }
 
