@@ -253,6 +253,9 @@ public enum TestOutputParser {
         $0.contains("Fatal error") || $0.contains("fatal error") || $0.contains("Precondition")
       }
       message = fatal.map(String.init) ?? "the test process stopped early:\n\(tail)"
+      if let location = TranscriptJudge.exerciseLocation(in: result.output) {
+        message += " (at \(location))"
+      }
     }
     return TestOutcome(name: test, status: status, message: message, seconds: result.seconds)
   }

@@ -51,18 +51,46 @@ final class SequenceLossTests: XCTestCase {
 
   func testIsFiniteAndRightAtExtremeLogits() throws {
     try exercise {
-      // Step 0: both rows certain and right (loss 0). Step 1: row 0 misses by 2000, row 1 by
-      // 1000. Mean: 3000 / 4 = 750.
+      // Step 0: both rows certain and right (loss 0); their maxima, 1000 and -200, differ by
+      // 1200. Step 1: row 0 misses by 2000, row 1 by 800. Mean: 2800 / 4 = 700.
       let logits = [
-        Matrix([[1000, -1000, 0], [0, 1000, -1000]]),
-        Matrix([[1000, -1000, 0], [-1000, 0, 1000]]),
+        Matrix([[1000, -1000, 0], [-200, -1000, -1200]]),
+        Matrix([[1000, -1000, 0], [-1000, -200, -1200]]),
       ]
-      let loss = SequenceLoss.meanCrossEntropy(logits: logits, targets: [[0, 1], [1, 1]])
+      let loss = SequenceLoss.meanCrossEntropy(logits: logits, targets: [[0, 1], [0, 0]])
       assertFinite(loss, "loss at logits ±1000")
       assertClose(
-        loss, 750, "loss at logits ±1000",
-        hint: "Compute log-softmax through log-sum-exp; log(softmax) underflows to log 0. "
-          + self.hint)
+        loss, 700, "loss at logits ±1000",
+        hint: "Compute log-softmax through log-sum-exp, each row shifted by its own maximum; "
+          + "log(softmax) underflows to log 0, and one maximum for the whole batch underflows "
+          + "for the rows far below it. " + self.hint)
+    }
+  }
+
+  func testEachRowOfAStepIsShiftedByItsOwnMaximum() throws {
+    try exercise {
+      // In every step, one row sits near +1000, one near -200 and one near 0: shifted by the
+      // batch's maximum, the row near -200 would underflow to log 0.
+      var rng = RandomSource(seed: 2006)
+      let offsets = [1000.0, -200, 0]
+      let logits = (0..<2).map { _ in
+        let noise = Matrix.gaussian(3, 4, std: 2, rng: &rng)
+        return Matrix(rows: 3, cols: 4) { r, c in offsets[r] + noise[r, c] }
+      }
+      let targets = [[3, 0], [1, 2], [0, 0]]
+      var total = 0.0
+      for (t, step) in logits.enumerated() {
+        for b in 0..<3 {
+          let row = step.row(b)
+          let top = row.max() ?? 0
+          total += top + log(row.reduce(0) { $0 + exp($1 - top) }) - row[targets[b][t]]
+        }
+      }
+      let loss = SequenceLoss.meanCrossEntropy(logits: logits, targets: targets)
+      assertFinite(loss, "loss with row maxima near +1000, -200 and 0")
+      assertClose(
+        loss, total / 6, tolerance: 1e-12, "loss with row maxima near +1000, -200 and 0",
+        hint: "Shift each row by its own maximum before exponentiating. " + self.hint)
     }
   }
 }

@@ -15,8 +15,8 @@ import protocol Unit02.TokenPredictor
 /// sequence with a wide input and on a batch wider than the hidden layer, for every activation;
 /// the language model's forward pass with one sequence of six steps and with three sequences of
 /// one step, against a test-local reference built on the test's own cell; the loss and
-/// perplexity for one sequence, for one step and at logits of ±900, against a test-local
-/// log-sum-exp; and the sampler at a vanishing temperature, where it must follow the greedy
+/// perplexity for one sequence, for one step, at logits of ±900 and with row maxima near
+/// +1000 and -200 in the same step, against a test-local log-sum-exp; and the sampler at a vanishing temperature, where it must follow the greedy
 /// chain (skipping `<unk>`, stopping at the end token without emitting it, reading the prompt in
 /// order and passing the predictor's state along), and at temperature 1, where it must not be
 /// greedy and must never emit `<unk>`.
@@ -92,6 +92,14 @@ final class Unit02HiddenTests: XCTestCase {
         ((0..<5).map { _ in Matrix.gaussian(1, 9, std: 5, rng: &rng) }, [[8, 0, 4, 4, 1]]),
         ([Matrix.gaussian(4, 3, std: 5, rng: &rng)], [[2], [0], [1], [2]]),
         ([Matrix([[900, -50, 0.5], [-700, 700, 3]])], [[1], [0]]),
+        // B = 3, T = 2 with row maxima near +1000, -200 and 0 in each step: one maximum for
+        // the whole batch would underflow the row near -200.
+        (
+          (0..<2).map { _ in
+            let noise = Matrix.gaussian(3, 5, std: 4, rng: &rng)
+            return Matrix(rows: 3, cols: 5) { r, c in [1000.0, -200, 0][r] + noise[r, c] }
+          }, [[4, 0], [1, 1], [3, 2]]
+        ),
       ]
       for (logits, targets) in cases {
         var total = 0.0
