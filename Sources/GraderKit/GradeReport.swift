@@ -74,7 +74,33 @@ public struct GradeReport: Sendable {
       lines.append("")
     }
     lines.append("Total: \(points(totalEarned))/\(points(totalPossible)) points")
+    lines += notes()
     return lines.joined(separator: "\n")
+  }
+
+  /// What the table's rows mean: integration rows, and hidden tests that count in the grade
+  /// but are not in this copy of the kit.
+  func notes() -> [String] {
+    var notes: [String] = []
+    let exercises = Set(outcomes.map { rubric.exercise(for: $0.name) })
+    if exercises.contains(where: { $0.contains("-") }) {
+      notes.append(
+        "Rows such as 02.1-03.3 are integration tests: they train or run a whole model and "
+          + "need every exercise in that range to be right.")
+    }
+    let units = Set(outcomes.map(Self.unit))
+    let hiddenRules = rubric.rules.filter { rule in
+      rule.selector.hasSuffix("HiddenTests") && units.contains(unitNumber(ofTest: rule.selector))
+    }
+    let ran = outcomes.contains { isHidden($0.name) }
+    if !hiddenRules.isEmpty && !ran {
+      let each = Set(hiddenRules.map { points($0.points) }).sorted().joined(separator: " or ")
+      notes.append(
+        "Not shown: your instructor's grade also counts hidden tests (\(each) points each, for "
+          + "units \(hiddenRules.map { unitNumber(ofTest: $0.selector) }.sorted().joined(separator: ", "))), "
+          + "which check the same exercises on inputs you have not seen.")
+    }
+    return notes.isEmpty ? [] : [""] + notes
   }
 
   private func points(_ value: Double) -> String {

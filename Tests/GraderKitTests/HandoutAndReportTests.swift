@@ -133,3 +133,36 @@ final class HandoutTests: XCTestCase {
     }
   }
 }
+
+final class GradeReportTests: XCTestCase {
+  func outcome(_ name: String, _ status: TestStatus) -> TestOutcome {
+    TestOutcome(name: name, status: status, message: "", seconds: 0.1)
+  }
+
+  func testTheTableExplainsIntegrationRowsAndHiddenTests() throws {
+    let rubric = try Rubric(
+      text: """
+        Unit02Tests.ForwardTests 1 02.1
+        Unit02Tests.TrainingTests 3 02.1-03.3
+        Unit02HiddenTests 2 02.hidden
+        Unit04HiddenTests 2 04.hidden
+        """)
+    let handout = GradeReport(
+      outcomes: [
+        outcome("Unit02Tests.ForwardTests/testA", .passed),
+        outcome("Unit02Tests.TrainingTests/testB", .failed),
+      ], rubric: rubric
+    ).table()
+    XCTAssertTrue(handout.contains("Total: 1/4 points"), handout)
+    XCTAssertTrue(handout.contains("Rows such as 02.1-03.3 are integration tests"), handout)
+    XCTAssertTrue(handout.contains("hidden tests (2 points each, for units 02)"), handout)
+    let full = GradeReport(
+      outcomes: [
+        outcome("Unit02Tests.ForwardTests/testA", .passed),
+        outcome("Unit02HiddenTests.Unit02HiddenTests/testC", .passed),
+      ], rubric: rubric
+    ).table()
+    XCTAssertFalse(full.contains("Not shown"), "the hidden tests ran, so they are in the table")
+    XCTAssertFalse(full.contains("integration tests"))
+  }
+}
