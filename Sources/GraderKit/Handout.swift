@@ -7,9 +7,13 @@ public enum Handout {
   static let alwaysExcluded: Set = [
     ".git", ".build", ".swiftpm", "Package.resolved", ".DS_Store", ".ci",
   ]
-  /// What the student handout leaves out: the reference solutions, hidden tests and mutant
-  /// catalogs.
-  public static let studentExcluded: Set = ["Solutions", "Grader/HiddenTests", "Grader/Mutants"]
+  /// What the student handout leaves out: the reference solutions, hidden tests, mutant
+  /// catalogs, and the instructor notes with the full derivations (unless asked for).
+  public static let studentExcluded: Set = [
+    "Solutions", "Grader/HiddenTests", "Grader/Mutants", derivations,
+  ]
+  /// The instructor notes: full derivations and the answers to the lectures' questions.
+  public static let derivations = "Lectures/derivations"
 
   /// Copies the kit to `destination` without `excluded` paths (relative to the root).
   static func copyKit(
@@ -42,8 +46,11 @@ public enum Handout {
     try copy("")
   }
 
-  /// Writes the student handout to `destination` (which must not exist yet, or be empty).
-  public static func release(_ layout: PackageLayout, to destination: URL) throws {
+  /// Writes the student handout to `destination` (which must not exist yet, or be empty);
+  /// `withDerivations` ships the instructor notes too (for a guided course).
+  public static func release(
+    _ layout: PackageLayout, to destination: URL, withDerivations: Bool = false
+  ) throws {
     let fm = FileManager.default
     if fm.fileExists(atPath: destination.path),
       !(try fm.contentsOfDirectory(atPath: destination.path)).isEmpty
@@ -53,7 +60,9 @@ public enum Handout {
     if destination.standardizedFileURL.path.hasPrefix(layout.root.standardizedFileURL.path + "/") {
       throw GraderError("write the handout outside the kit (got \(destination.path))")
     }
-    try copyKit(layout, to: destination, excluding: studentExcluded)
+    try copyKit(
+      layout, to: destination,
+      excluding: withDerivations ? studentExcluded.subtracting([derivations]) : studentExcluded)
   }
 
   /// Writes a Gradescope autograder zip: `setup.sh` and `run_autograder` at the root, with

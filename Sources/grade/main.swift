@@ -5,7 +5,7 @@ let usage = """
   Usage: grade [--unit NN]
          grade --submissions DIR --out DIR [--unit NN] [--jobs N] [--force]
                                            [--memory MiB] [--timeout S] [--seed N]
-         grade release --out DIR
+         grade release --out DIR [--with-derivations]
          grade gradescope --out FILE.zip [--swift-version X.Y.Z]
          grade generate [--check]
          grade mutants [--unit NN] [--jobs N] [--scratch DIR]
@@ -33,7 +33,9 @@ let help = """
                  time and memory limit and counts only with proof that it ran to its end.
                  Submissions already graded with the same inputs are skipped.
     release      Write the student handout to --out: everything but Solutions/, the hidden
-                 tests and the mutant catalogs.
+                 tests, the mutant catalogs and the instructor notes (Lectures/derivations/:
+                 full derivations and answers to the lectures' questions). With
+                 --with-derivations the notes are included.
     gradescope   Write a Gradescope autograder zip (setup.sh, run_autograder and the kit
                  with its reference solutions and hidden tests; keep it private) to --out.
     generate     Regenerate Exercises/ from Solutions/: every `// BEGIN SOLUTION` region
@@ -78,6 +80,7 @@ if command != "check" { arguments.removeFirst() }
 
 var unitFilters: [String] = []
 var checkOnly = false
+var withDerivations = false
 var force = false
 var jobs = 1
 var memory = 4096
@@ -110,6 +113,9 @@ while index < arguments.count {
   case "--unit":
     let unit = value("--unit")
     unitFilters.append(unit.count == 1 ? "0" + unit : unit)
+  case "--with-derivations" where command == "release":
+    withDerivations = true
+    index += 1
   case "--check" where command == "generate":
     checkOnly = true
     index += 1
@@ -197,11 +203,12 @@ do {
 
   case "release":
     let destination = resolved(outPath ?? "")
-    try Handout.release(layout, to: destination)
+    try Handout.release(layout, to: destination, withDerivations: withDerivations)
     print("Wrote the student handout to \(destination.path)")
     print(
-      "(no Solutions/, no hidden tests, no mutant catalogs; `swift test` and `swift run grade` work there)"
-    )
+      "(no Solutions/, no hidden tests, no mutant catalogs"
+        + (withDerivations ? "" : ", no instructor notes")
+        + "; `swift test` and `swift run grade` work there)")
 
   case "gradescope":
     let destination = resolved(outPath ?? "")

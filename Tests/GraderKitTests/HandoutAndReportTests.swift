@@ -132,6 +132,33 @@ final class HandoutTests: XCTestCase {
       XCTAssertTrue("\($0)".contains("not empty"), "\($0)")
     }
   }
+
+  func testInstructorNotesShipOnlyWhenAskedFor() throws {
+    let fm = FileManager.default
+    let work = fm.temporaryDirectory.appendingPathComponent("notes-\(UUID().uuidString)")
+    defer { try? fm.removeItem(at: work) }
+    let kit = work.appendingPathComponent("kit")
+    for file in [
+      "Package.swift", "Exercises/Unit00/A.swift", "Solutions/Unit00/A.swift",
+      "Lectures/00-warm-up.md", "Lectures/derivations/00-warm-up.md",
+    ] {
+      let url = kit.appendingPathComponent(file)
+      try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try "// \(file)\n".write(to: url, atomically: true, encoding: .utf8)
+    }
+    let plain = work.appendingPathComponent("plain")
+    try Handout.release(PackageLayout(root: kit), to: plain)
+    XCTAssertTrue(
+      fm.fileExists(atPath: plain.appendingPathComponent("Lectures/00-warm-up.md").path))
+    XCTAssertFalse(fm.fileExists(atPath: plain.appendingPathComponent("Lectures/derivations").path))
+    XCTAssertFalse(fm.fileExists(atPath: plain.appendingPathComponent("Solutions").path))
+    let guided = work.appendingPathComponent("guided")
+    try Handout.release(PackageLayout(root: kit), to: guided, withDerivations: true)
+    XCTAssertTrue(
+      fm.fileExists(
+        atPath: guided.appendingPathComponent("Lectures/derivations/00-warm-up.md").path))
+    XCTAssertFalse(fm.fileExists(atPath: guided.appendingPathComponent("Solutions").path))
+  }
 }
 
 final class GradeReportTests: XCTestCase {
