@@ -34,6 +34,10 @@ private let ngramHelp = """
                         (interp tunes its weights on every 10th training sentence)
 
   tokens and vocabulary:
+    --tokens KIND       words: the kit's tokenizer (words, numbers and punctuation apart;
+                        the default) | whitespace: split each line on spaces and tabs only,
+                        for corpora that are already tokenized such as Penn Treebank, so
+                        perplexities compare with the published ones | chars (as --chars)
     --chars             character-level model: every character, spaces included, is a token
     --lowercase         lowercase the text first
     --min-count N       keep words seen at least N times in training; every other word is
@@ -65,6 +69,7 @@ private struct NGramOptions {
   var k = 1.0
   var discount = 0.75
   var characters = false
+  var whitespace = false
   var lowercase = false
   var minCount: Int?
   var maxVocabulary: Int?
@@ -160,6 +165,15 @@ private func parseNGramOptions(_ arguments: [String]) throws -> NGramOptions? {
       }
       options.discount = d
     case "--chars": options.characters = true
+    case "--tokens":
+      let kind = try value()
+      switch kind {
+      case "words": (options.characters, options.whitespace) = (false, false)
+      case "whitespace": (options.characters, options.whitespace) = (false, true)
+      case "chars": (options.characters, options.whitespace) = (true, false)
+      default:
+        throw NGramFailure.usage("--tokens takes words, whitespace or chars, got '\(kind)'")
+      }
     case "--lowercase": options.lowercase = true
     case "--min-count": options.minCount = try integer(atLeast: 1)
     case "--max-vocab": options.maxVocabulary = try integer(atLeast: 1)
@@ -175,11 +189,11 @@ private func parseNGramOptions(_ arguments: [String]) throws -> NGramOptions? {
     if options.train != nil || options.test != nil {
       throw NGramFailure.usage("--synthetic replaces --train and --test; give one or the other")
     }
-    if options.characters || options.lowercase || options.minCount != nil
+    if options.characters || options.whitespace || options.lowercase || options.minCount != nil
       || options.maxVocabulary != nil
     {
       throw NGramFailure.usage(
-        "--chars, --lowercase, --min-count and --max-vocab do not apply to --synthetic "
+        "--chars, --tokens, --lowercase, --min-count and --max-vocab do not apply to --synthetic "
           + "(it uses the source's own words)")
     }
   } else {
@@ -191,8 +205,24 @@ private func parseNGramOptions(_ arguments: [String]) throws -> NGramOptions? {
   return options
 }
 
+/// How `rnnkit ngram` cuts text into sentences of tokens: the kit's tokenizer (the student's
+/// exercise 01.1), or plain whitespace splitting for text that is already tokenized.
+private struct SentenceSplitter {
+  var tokenizer: Tokenizer
+  var whitespace: Bool
+
+  /// One sentence per non-blank line.
+  func sentences(in text: String) -> [[String]] {
+    guard whitespace else { return tokenizer.sentences(in: text) }
+    return text.split(whereSeparator: \.isNewline).map { line in
+      (tokenizer.lowercased ? line.lowercased() : String(line))
+        .split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    }.filter { !$0.isEmpty }
+  }
+}
+
 /// Reads and tokenizes a file, with errors that name it.
-private func readSentences(_ path: String, tokenizer: Tokenizer) throws -> [[String]] {
+private func readSentences(_ path: String, tokenizer: SentenceSplitter) throws -> [[String]] {
   let text: String
   do {
     text = try TextFile.read(path)
@@ -205,8 +235,10 @@ private func readSentences(_ path: String, tokenizer: Tokenizer) throws -> [[Str
 }
 
 private func runNGram(_ options: NGramOptions) throws {
-  let tokenizer = Tokenizer(
-    mode: options.characters ? .characters : .words, lowercased: options.lowercase)
+  let tokenizer = SentenceSplitter(
+    tokenizer: Tokenizer(
+      mode: options.characters ? .characters : .words, lowercased: options.lowercase),
+    whitespace: options.whitespace)
   let joiner = options.characters ? "" : " "
   let trainSentences: [[String]]
   var testSentences: [[String]]?
