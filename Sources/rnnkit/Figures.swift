@@ -24,6 +24,7 @@ let lectureFigures: [LectureFigure] = [
     name: "01-perplexity-vs-order.svg", lecture: "01", make: { ngramPerplexityFigure() }),
   LectureFigure(
     name: "01-ngram-table-growth.svg", lecture: "01", make: { ngramTableGrowthFigure() }),
+  LectureFigure(name: "02-elman-unrolled.svg", lecture: "02", make: { elmanUnrolledDiagram() }),
   LectureFigure(
     name: "03-jacobian-norms-radius.svg", lecture: "03",
     make: { jacobianNormsByRadiusFigure() }),
@@ -36,9 +37,11 @@ let lectureFigures: [LectureFigure] = [
     name: "04-irnn-adding-problem.svg", lecture: "04", make: { irnnAddingProblemFigure() }),
   LectureFigure(
     name: "05-first-mention-accuracy.svg", lecture: "05", make: { firstMentionAccuracyFigure() }),
+  LectureFigure(name: "05-gru-cell.svg", lecture: "05", make: { gruCellDiagram() }),
   LectureFigure(name: "05-gru-update-gate.svg", lecture: "05", make: { gruUpdateGateFigure() }),
   LectureFigure(
     name: "05-gradient-through-time.svg", lecture: "05", make: { gradientThroughTimeFigure() }),
+  LectureFigure(name: "06-lstm-cell.svg", lecture: "06", make: { lstmCellDiagram() }),
   LectureFigure(name: "06-lstm-gates.svg", lecture: "06", make: { lstmGatesFigure() }),
   LectureFigure(name: "06-forget-bias.svg", lecture: "06", make: { lstmForgetBiasFigure() }),
 ]
