@@ -2,6 +2,11 @@
 ///
 /// State (velocities, running averages) is kept per block name, so one optimizer serves one
 /// model whose block names do not change.
+///
+/// **Weight decay.** Every optimizer takes an optional `weightDecay` `λ`: it then minimizes
+/// `L + (λ/2) Σ ‖W‖²` over the weight blocks, which adds `λ W` to each weight gradient before
+/// the update (the delta rule with an L2 penalty). Bias blocks (see ``isBias(_:)``) are not
+/// decayed: shrinking an offset toward zero does not simplify the function.
 public protocol Optimizer {
   /// Updates every block of `parameters` using the block of the same name in `gradients`.
   mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P)
@@ -13,19 +18,27 @@ extension Optimizer {
   }
 
   fileprivate static func gradient(
-    _ table: [String: Matrix], _ name: String, like m: Matrix
+    _ table: [String: Matrix], _ name: String, like m: Matrix, weightDecay: Double = 0
   )
     -> Matrix
   {
-    guard let g = table[name] else {
+    guard var g = table[name] else {
       preconditionFailed("Optimizer: no gradient for block \"\(name)\"")
     }
     shapePrecondition(
       g.rows == m.rows && g.cols == m.cols,
       "Optimizer: gradient of \"\(name)\" is \(g.shapeDescription), parameter is \(m.shapeDescription)"
     )
+    if weightDecay != 0 && !isBias(name) { g.add(m, scaledBy: weightDecay) }
     return g
   }
+}
+
+/// Whether a parameter block is a bias, which weight decay leaves alone: its name (after the
+/// last `.`) is `b` or `bias`, starts with `b_`, or ends in `Bias`.
+public func isBias(_ name: String) -> Bool {
+  let last = name.split(separator: ".").last.map(String.init) ?? name
+  return last == "b" || last == "bias" || last.hasPrefix("b_") || last.hasSuffix("Bias")
 }
 
 /// Stochastic gradient descent with optional (heavy-ball) momentum:
@@ -33,17 +46,20 @@ extension Optimizer {
 public struct SGD: Optimizer {
   public var learningRate: Double
   public var momentum: Double
+  /// `λ` of the L2 penalty on weight blocks (see ``Optimizer``); 0 for none.
+  public var weightDecay: Double
   private var velocity: [String: Matrix] = [:]
 
-  public init(learningRate: Double, momentum: Double = 0) {
+  public init(learningRate: Double, momentum: Double = 0, weightDecay: Double = 0) {
     self.learningRate = learningRate
     self.momentum = momentum
+    self.weightDecay = weightDecay
   }
 
   public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
     let table = Self.gradientTable(gradients)
     parameters.visitParameters { name, m in
-      let g = Self.gradient(table, name, like: m)
+      let g = Self.gradient(table, name, like: m, weightDecay: weightDecay)
       if momentum == 0 {
         m.add(g, scaledBy: -learningRate)
       } else {
@@ -62,17 +78,20 @@ public struct SGD: Optimizer {
 public struct Adagrad: Optimizer {
   public var learningRate: Double
   public var epsilon: Double
+  /// `λ` of the L2 penalty on weight blocks (see ``Optimizer``); 0 for none.
+  public var weightDecay: Double
   private var accumulated: [String: Matrix] = [:]
 
-  public init(learningRate: Double, epsilon: Double = 1e-8) {
+  public init(learningRate: Double, epsilon: Double = 1e-8, weightDecay: Double = 0) {
     self.learningRate = learningRate
     self.epsilon = epsilon
+    self.weightDecay = weightDecay
   }
 
   public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
     let table = Self.gradientTable(gradients)
     parameters.visitParameters { name, m in
-      let g = Self.gradient(table, name, like: m)
+      let g = Self.gradient(table, name, like: m, weightDecay: weightDecay)
       var acc = accumulated[name] ?? Matrix.zeros(like: m)
       for k in 0..<m.count {
         acc.storage[k] += g.storage[k] * g.storage[k]
@@ -91,18 +110,23 @@ public struct Adam: Optimizer {
   public var beta1: Double
   public var beta2: Double
   public var epsilon: Double
+  /// `λ` of the L2 penalty on weight blocks (see ``Optimizer``), added to the gradient before
+  /// the moments (the classic coupled form, not AdamW's decoupled one); 0 for none.
+  public var weightDecay: Double
   /// Number of steps taken so far.
   public private(set) var t = 0
   private var first: [String: Matrix] = [:]
   private var second: [String: Matrix] = [:]
 
   public init(
-    learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8
+    learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-8, weightDecay: Double = 0
   ) {
     self.learningRate = learningRate
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
+    self.weightDecay = weightDecay
   }
 
   public mutating func step<P: Parameterized>(_ parameters: inout P, gradients: P) {
@@ -111,7 +135,7 @@ public struct Adam: Optimizer {
     let c1 = 1 - pow(beta1, Double(t))
     let c2 = 1 - pow(beta2, Double(t))
     parameters.visitParameters { name, p in
-      let g = Self.gradient(table, name, like: p)
+      let g = Self.gradient(table, name, like: p, weightDecay: weightDecay)
       var m = first[name] ?? Matrix.zeros(like: p)
       var v = second[name] ?? Matrix.zeros(like: p)
       for k in 0..<p.count {

@@ -60,6 +60,8 @@ private let trainHelp = """
     --optimizer NAME     adam | sgd | adagrad (default adam)
     --lr R               learning rate (default: adam 0.002, sgd 0.5, adagrad 0.1)
     --momentum M         momentum of sgd, in [0, 1) (default 0)
+    --weight-decay L     L2 penalty (L/2)·‖W‖² on every weight block (biases excluded): adds
+                         L·W to each weight gradient before the update (default 0)
     --clip-norm C        rescale the gradient to global norm C when it is larger (exercise 04.1)
     --clip-value C       clip every gradient element to [-C, C] (exercise 04.2)
     --seed S             seeds the weights (default 1)
@@ -281,6 +283,7 @@ private struct TrainOptions {
   var optimizer = "adam"
   var learningRate: Double?
   var momentum = 0.0
+  var weightDecay = 0.0
   var clipNorm: Double?
   var clipValue: Double?
   var seed: UInt64 = 1
@@ -437,6 +440,12 @@ private func parseTrainOptions(_ arguments: [String]) throws -> TrainOptions? {
         throw CommandFailure.usage("--momentum needs a number in [0, 1), got '\(text)'")
       }
       options.momentum = m
+    case "--weight-decay":
+      let text = try reader.value()
+      guard let decay = Double(text), decay >= 0, decay.isFinite else {
+        throw CommandFailure.usage("--weight-decay needs a number ≥ 0, got '\(text)'")
+      }
+      options.weightDecay = decay
     case "--clip-norm": options.clipNorm = try reader.positive()
     case "--clip-value": options.clipValue = try reader.positive()
     case "--seed": options.seed = try reader.seed()
@@ -620,15 +629,16 @@ private func trainLanguageModel<Cell: BackpropagatingCell>(
   do {
     switch options.optimizer {
     case "sgd":
-      var optimizer = SGD(learningRate: rate, momentum: options.momentum)
+      var optimizer = SGD(
+        learningRate: rate, momentum: options.momentum, weightDecay: options.weightDecay)
       history = try trainer.train(
         &model, optimizer: &optimizer, training: run.training, validation: run.validation)
     case "adagrad":
-      var optimizer = Adagrad(learningRate: rate)
+      var optimizer = Adagrad(learningRate: rate, weightDecay: options.weightDecay)
       history = try trainer.train(
         &model, optimizer: &optimizer, training: run.training, validation: run.validation)
     default:
-      var optimizer = Adam(learningRate: rate)
+      var optimizer = Adam(learningRate: rate, weightDecay: options.weightDecay)
       history = try trainer.train(
         &model, optimizer: &optimizer, training: run.training, validation: run.validation)
     }

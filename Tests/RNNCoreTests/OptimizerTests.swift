@@ -33,6 +33,31 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(p.names, ["w", "b"])
   }
 
+  func testWeightDecayAddsLambdaTimesTheWeightsButNotToBiases() {
+    var sgd = SGD(learningRate: 0.1, weightDecay: 0.5)
+    var p = start
+    sgd.step(&p, gradients: g1)
+    // w: θ - η (g + λ θ) = [1 - 0.1 (0.4 + 0.5), -2 - 0.1 (-0.2 - 1), 0.5 - 0.1 (3 + 0.25)];
+    // b is a bias: θ - η g as without decay.
+    assertClose(flat(p), [0.91, -1.88, 0.175, 0.45], tolerance: 1e-15)
+    // Adam and Adagrad see the decayed gradient too: with g + λθ = 0 nothing moves.
+    let balanced = ParameterStore([
+      ("w", Matrix(row: [-0.5, 1.0, -0.25])), ("b", Matrix(row: [0])),
+    ])
+    for var optimizer in [
+      Adam(learningRate: 0.1, weightDecay: 0.5) as any Optimizer,
+      Adagrad(learningRate: 0.1, weightDecay: 0.5),
+    ] {
+      var q = start
+      optimizer.step(&q, gradients: balanced)
+      assertClose(flat(q), flat(start), tolerance: 1e-15)
+    }
+    for name in ["b", "bias", "cell.b", "b_out", "outputBias"] { XCTAssertTrue(isBias(name), name) }
+    for name in ["W", "weight", "cell.W_hh", "embedding", "w_out", "outputWeight"] {
+      XCTAssertFalse(isBias(name), name)
+    }
+  }
+
   func testSGDWithMomentumOneAndTwoSteps() {
     var sgd = SGD(learningRate: 0.1, momentum: 0.9)
     var p = start
