@@ -13,6 +13,14 @@ import PackageDescription
 let environment = ProcessInfo.processInfo.environment
 let solutionsMode = environment["RNNKIT_SOLUTIONS"] == "1"
 let unitRoot = solutionsMode ? "Solutions" : "Exercises"
+if solutionsMode && !FileManager.default.fileExists(atPath: Context.packageDirectory + "/Solutions") {
+  // The student handout ships without the reference; say so instead of a path error.
+  FileHandle.standardError.write(
+    Data(
+      ("error: RNNKIT_SOLUTIONS=1 runs the reference solutions, which this copy of the kit "
+        + "(the student handout) does not include; unset it to run your own Exercises/\n").utf8))
+  exit(1)
+}
 /// The grader builds a copy of the kit with `RNNKIT_GRADING=1`: only the libraries, the unit
 /// modules and their course tests (public and hidden), optionally only the units named in
 /// `RNNKIT_UNITS` (such as `00,01`) and the units they depend on.

@@ -77,7 +77,7 @@ public func notImplemented(_ exercise: String, _ title: String, lecture: String)
   }
   let message =
     "error: exercise \(exercise) (\(title)) is not implemented yet; read \(lecture), "
-    + "write it in Exercises/, or run the reference with RNNKIT_SOLUTIONS=1\n"
+    + "write it in Exercises/ (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference instead)\n"
   FileHandle.standardError.write(Data(message.utf8))
   exit(1)
 }

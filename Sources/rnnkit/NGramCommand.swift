@@ -15,7 +15,7 @@ private let ngramHelp = """
 
   Trains an n-gram language model by counting (unit 01) and reports how well it predicts
   held-out text. Text files are UTF-8 with one sentence per line; blank lines are skipped.
-  Runs your exercises, or the reference solutions with RNNKIT_SOLUTIONS=1.
+  Runs your exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference solutions).
 
   input:
     --train FILE        training text
@@ -430,8 +430,8 @@ private let ngramBenchHelp = """
   Measures how fast n-gram counting runs (exercise 01.4, NGramCounts.add): counts a model of
   the given order on about N tokens of the synthetic corpus (words and </s>), several times,
   and reports the median time and tokens per second, then how fast Kneser-Ney scores text.
-  Build with -c release for meaningful numbers. Runs your exercises, or the reference with
-  RNNKIT_SOLUTIONS=1.
+  Build with -c release for meaningful numbers. Runs your exercises (in the full kit,
+  RNNKIT_SOLUTIONS=1 runs the reference).
 
   options:
     --tokens N        tokens to count (default 1000000)

@@ -21,7 +21,7 @@ private let trainHelp = """
 
   Trains a recurrent language model on UTF-8 text with stateful truncated backpropagation
   through time (units 02-04), prints its progress, and writes a checkpoint and a learning
-  curve. Runs your exercises, or the reference solutions with RNNKIT_SOLUTIONS=1; training
+  curve. Runs your exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference); training
   needs units 02 and 03 (and 04 for --clip-norm, --clip-value and --irnn, 05 for --model gru,
   06 for --model lstm).
 
@@ -91,7 +91,7 @@ private let sampleHelp = """
 
   Samples novel text from a model saved by `rnnkit train` (exercise 02.5): reads the prime,
   then draws each token from the model's distribution and feeds it back. Runs your
-  exercises, or the reference solutions with RNNKIT_SOLUTIONS=1.
+  exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference).
 
   options:
     --checkpoint FILE    the model to sample from (required)

@@ -19,7 +19,8 @@ let topLevelHelp = """
   \(RNNKitCommand.all.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
 
   Run `rnnkit <command> --help` for the options of a command.
-  Set RNNKIT_SOLUTIONS=1 to run the reference solutions instead of your exercises.
+  In the full kit (with Solutions/), RNNKIT_SOLUTIONS=1 runs the reference solutions instead
+  of your exercises; the student handout has none.
   """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
