@@ -13,7 +13,8 @@ import PackageDescription
 let environment = ProcessInfo.processInfo.environment
 let solutionsMode = environment["RNNKIT_SOLUTIONS"] == "1"
 let unitRoot = solutionsMode ? "Solutions" : "Exercises"
-if solutionsMode && !FileManager.default.fileExists(atPath: Context.packageDirectory + "/Solutions") {
+let hasSolutions = FileManager.default.fileExists(atPath: Context.packageDirectory + "/Solutions")
+if solutionsMode && !hasSolutions {
   // The student handout ships without the reference; say so instead of a path error.
   FileHandle.standardError.write(
     Data(
