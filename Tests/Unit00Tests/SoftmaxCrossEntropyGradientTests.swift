@@ -1,4 +1,5 @@
 import CourseTestSupport
+import Foundation
 import RNNCore
 import XCTest
 
@@ -52,11 +53,42 @@ final class SoftmaxCrossEntropyGradientTests: XCTestCase {
 
   func testGradientIsFiniteAndRightAtExtremeLogits() throws {
     try exercise {
-      let logits = Matrix([[1000, -1000, 0], [-1000, 1000, 0]])
-      let gradient = SoftmaxCrossEntropy.gradient(logits: logits, targets: [0, 0])
-      assertFinite(gradient, "gradient at logits ±1000")
-      let expected = Matrix([[0, 0, 0], [-0.5, 0.5, 0]])
-      assertClose(gradient, expected, tolerance: 1e-12, "gradient at logits ±1000", hint: self.hint)
+      // The row maxima are 1000, 1000 and -199: the shift must be each row's own maximum.
+      let logits = Matrix([[1000, -1000, 0], [-1000, 1000, 0], [-200, -201.5, -199]])
+      let gradient = SoftmaxCrossEntropy.gradient(logits: logits, targets: [0, 0, 1])
+      assertFinite(gradient, "gradient at logits ±1000 and -200")
+      // Row 3 is softmax([-1, -2.5, 0]) minus the one-hot of class 1.
+      let e = [exp(-1.0), exp(-2.5), 1]
+      let z = e[0] + e[1] + e[2]
+      let expected = Matrix([
+        [0, 0, 0], [-1.0 / 3, 1.0 / 3, 0], [e[0] / z / 3, (e[1] / z - 1) / 3, e[2] / z / 3],
+      ])
+      assertClose(
+        gradient, expected, tolerance: 1e-12, "gradient at logits ±1000 and -200",
+        hint: "Subtract each row's own maximum before exponentiating. " + self.hint)
+    }
+  }
+
+  func testRowsFarBelowTheBatchMaximumKeepTheirGradient() throws {
+    try exercise {
+      // One row near +1000 and one near -200 in the same batch, and a constant added to each
+      // row of the fixture: none of it may change the gradient.
+      let logits = Matrix([[1001.5, 999, 1000.25, 998], [-200.75, -199, -203, -201.5]])
+      let gradient = SoftmaxCrossEntropy.gradient(logits: logits, targets: [2, 3])
+      assertFinite(gradient, "gradient of rows near +1000 and -200")
+      assertClose(
+        gradient, CrossEntropy.lossAndGradient(logits: logits, targets: [2, 3]).gradient,
+        tolerance: 1e-12, "gradient of rows near +1000 and -200",
+        hint: "Shift each row by its own maximum. " + self.hint)
+      let (fixture, targets) = Fixtures.logits()
+      let offsets = [900.0, -300, 0, 450]
+      let shifted = Matrix(rows: fixture.rows, cols: fixture.cols) { i, j in
+        fixture[i, j] + offsets[i]
+      }
+      assertClose(
+        SoftmaxCrossEntropy.gradient(logits: shifted, targets: targets),
+        CrossEntropy.lossAndGradient(logits: fixture, targets: targets).gradient,
+        tolerance: 1e-9, "gradient of logits with a constant added to each row", hint: self.hint)
     }
   }
 }

@@ -54,4 +54,21 @@ final class AddKTests: XCTestCase {
       }
     }
   }
+
+  func testOnlyTheLastOrderMinusOneIdsCount() throws {
+    try exercise {
+      let model = AddK(counts: Fixtures.counts(Fixtures.tinySentences, order: 3), k: 1)
+      // c(a b •) = 2, c(a b b) = 1, |V| = 5.
+      assertClose(
+        model.probability(of: self.b, given: [self.c, Fixtures.bos, self.a, self.b]), 2.0 / 7,
+        "trigram p(b | c <s> a b) = (1+1)/(2+5): only the last two ids count", hint: self.hint)
+      assertClose(
+        model.probability(of: self.a, given: [self.b, self.c]), 1.0 / 5,
+        "trigram p(a | b c), a context never seen: uniform", hint: self.hint)
+      let unigram = AddK(counts: Fixtures.counts(Fixtures.tinySentences, order: 1), k: 2)
+      assertClose(
+        unigram.probability(of: Fixtures.unk, given: [self.a]), 2.0 / 21,
+        "unigram p(<unk>) = (0+2)/(11+2·5)", hint: self.hint)
+    }
+  }
 }

@@ -111,7 +111,6 @@ enum Fixtures {
     return result
   }
 
-  /// The first context whose distribution does not sum to 1 within `tolerance`, with its sum.
   /// Asserts that `p(· | context)` sums to 1 for every context: reports the sum farthest from
   /// 1 (a NaN sum counts as farthest), with its context in the hint.
   static func assertEveryContextSumsToOne(

@@ -49,6 +49,24 @@ final class InterpolationComponentTests: XCTestCase {
         "the worst sum of p(· | context) over the test contexts", hint: self.hint)
     }
   }
+
+  func testLongContextsAndTheUnigramOrder() throws {
+    try exercise {
+      let counts = Fixtures.counts(Fixtures.tinySentences, order: 3)
+      let model = Interpolated(counts: counts, weights: [0.1, 0.2, 0.3, 0.4])
+      // Only the last two ids count: c(a b •) = 2, c(a b b) = 1; c(b •) = 4, c(b b) = 1.
+      let parts = model.components(of: self.b, given: [self.b, Fixtures.bos, self.a, self.b])
+      assertEqual(parts.count, 4, "uniform and orders 1 to 3. \(self.hint)")
+      assertClose(parts[2], 1.0 / 4, "p̃₂(b | b)", hint: self.hint)
+      assertClose(parts[3], 1.0 / 2, "p̃₃(b | a b) with a longer context", hint: self.hint)
+      let unigram = Interpolated(
+        counts: Fixtures.counts(Fixtures.tinySentences, order: 1), weights: [0.25, 0.75])
+      let unk = unigram.components(of: Fixtures.unk, given: [self.a])
+      assertEqual(unk.count, 2, "order 1: uniform and unigram. \(self.hint)")
+      assertClose(unk[0], 1.0 / 5, "order 1: p̃₀(<unk>)", hint: self.hint)
+      assertClose(unk[1], 0, "order 1: p̃₁(<unk>), never seen", hint: self.hint)
+    }
+  }
 }
 
 /// Exercise 01.10: `Interpolated.fitWeights(components:iterations:)`, on fixed tables of
@@ -108,6 +126,26 @@ final class InterpolationWeightTests: XCTestCase {
             "moving weight from λ\(i) to λ\(j) raised the likelihood: not a maximum. \(self.hint)")
         }
       }
+    }
+  }
+
+  func testZeroIterationsKeepEqualWeights() throws {
+    try exercise {
+      let weights = Interpolated.fitWeights(components: self.table, iterations: 0)
+      assertEqual(weights.count, 3, "number of weights. \(self.hint)")
+      for k in 0..<3 {
+        assertClose(weights[k], 1.0 / 3, "λ\(k) after zero EM steps", hint: self.hint)
+      }
+    }
+  }
+
+  func testOneHeldOutTokenPutsTheWeightOnItsBestComponent() throws {
+    try exercise {
+      // With one token, the likelihood λ·p is largest with all weight on the largest p.
+      let weights = Interpolated.fitWeights(components: [[0.2, 0.5, 0.1]], iterations: 2000)
+      assertEqual(weights.count, 3, "number of weights. \(self.hint)")
+      assertClose(weights[1], 1, tolerance: 1e-6, "λ1 for one token", hint: self.hint)
+      assertClose(weights.reduce(0, +), 1, tolerance: 1e-12, "Σ λ for one token", hint: self.hint)
     }
   }
 }

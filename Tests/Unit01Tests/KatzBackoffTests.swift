@@ -53,6 +53,10 @@ final class KatzBackoffTests: XCTestCase {
       assertClose(
         model.probability(of: Fixtures.eos, given: [3]), 2.0 / 6, "p(</s> | a)",
         hint: self.hint)
+      let alpha = counts.node(forContext: [3]).map { model.backoffWeights[$0] } ?? .nan
+      assertEqual(
+        alpha, 0, accuracy: 0,
+        "α(a) of a context that saw every id is unused and stored as 0. \(self.hint)")
     }
   }
 

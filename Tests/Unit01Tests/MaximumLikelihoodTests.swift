@@ -62,4 +62,28 @@ final class MaximumLikelihoodTests: XCTestCase {
         hint: self.hint)
     }
   }
+
+  func testOnlyTheLastOrderMinusOneIdsCount() throws {
+    try exercise {
+      let bigram = MaximumLikelihood(counts: Fixtures.counts(Fixtures.tinySentences, order: 2))
+      assertClose(
+        bigram.probability(of: self.b, given: [Fixtures.bos, self.c, self.a]), 2.0 / 3,
+        "bigram p(b | <s> c a): only the last id, a, counts", hint: self.hint)
+      let trigram = MaximumLikelihood(counts: Fixtures.counts(Fixtures.tinySentences, order: 3))
+      // c(a b •) = 2 (a b </s>, a b b), c(a b b) = 1.
+      assertClose(
+        trigram.probability(of: self.b, given: [self.c, Fixtures.bos, self.a, self.b]), 1.0 / 2,
+        "trigram p(b | c <s> a b): only the last two ids count", hint: self.hint)
+      assertClose(
+        trigram.probability(of: self.a, given: [Fixtures.bos, Fixtures.bos]), 2.0 / 3,
+        "trigram p(a | <s> <s>)", hint: self.hint)
+      let unigram = MaximumLikelihood(counts: Fixtures.counts(Fixtures.tinySentences, order: 1))
+      assertClose(
+        unigram.probability(of: self.c, given: [self.a, self.b]), 1.0 / 11,
+        "unigram p(c | a b): the context is ignored", hint: self.hint)
+      assertClose(
+        unigram.probability(of: Fixtures.unk, given: []), 0, "unigram p(<unk>), never seen",
+        hint: self.hint)
+    }
+  }
 }

@@ -72,4 +72,49 @@ final class SamplingTests: XCTestCase {
       assertEqual(x, y, "sampling must draw only from the given generator. \(self.hint)")
     }
   }
+
+  /// An order-3 model that is certain along `<s> <s> → 5 → 5 → 3 → </s>`: the two 5s are
+  /// followed by different tokens, so both context words matter. A context of fewer than two
+  /// ids predicts `</s>`.
+  struct Chain: LanguageModel {
+    var order: Int { 3 }
+    var vocabularySize: Int { 6 }
+    func probability(of word: Int, given context: ArraySlice<Int>) -> Double {
+      guard context.count >= 2 else { return word == Fixtures.eos ? 1 : 0 }
+      let next: Int
+      switch Array(context.suffix(2)) {
+      case [Fixtures.bos, Fixtures.bos]: next = 5
+      case [Fixtures.bos, 5]: next = 5
+      case [5, 5]: next = 3
+      default: next = Fixtures.eos
+      }
+      return word == next ? 1 : 0
+    }
+  }
+
+  func testOrderThreeStartsWithTwoStartMarkersAndKeepsBothContextWords() throws {
+    try exercise {
+      var rng = RandomSource(seed: 4)
+      assertEqual(
+        Chain().sampleSentence(using: &rng), [5, 5, 3],
+        "order 3: two <s> of padding, and the context is the last two tokens. \(self.hint)")
+      assertEqual(
+        Chain().sampleSentence(using: &rng, maxLength: 2), [5, 5],
+        "order 3 with maxLength 2. \(self.hint)")
+    }
+  }
+
+  func testMaxLengthZeroAndOne() throws {
+    try exercise {
+      var rng = RandomSource(seed: 3)
+      assertEqual(
+        TableModel.sample.sampleSentence(using: &rng, maxLength: 0), [],
+        "maxLength 0 gives the empty sentence. \(self.hint)")
+      for _ in 0..<20 {
+        assertLessOrEqual(
+          TableModel.sample.sampleSentence(using: &rng, maxLength: 1).count, 1,
+          "sentence length with maxLength 1. \(self.hint)")
+      }
+    }
+  }
 }

@@ -61,4 +61,61 @@ final class TokenizerTests: XCTestCase {
         "lowercased characters. \(self.hint)")
     }
   }
+
+  func testTabsAndRunsOfSpacesInsideALineSeparateWords() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "one\ttwo  three\t\t four,\tfive\t"),
+        [["one", "two", "three", "four", ",", "five"]],
+        "a tab inside a line separates words like a space. \(self.hint)")
+    }
+  }
+
+  func testTypographicApostropheJoinsLikeTheStraightOne() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "don’t ’tis dogs’ o’clock ’"),
+        [["don’t", "’tis", "dogs", "’", "o’clock", "’"]],
+        "the typographic apostrophe ’ joins before a letter, like '. \(self.hint)")
+    }
+  }
+
+  func testDigitsAreWordCharacters() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "route66 3rd B2B 2-for-1 1990s' 3.5 '90s"),
+        [["route66", "3rd", "B2B", "2-for-1", "1990s", "'", "3", ".", "5", "'90s"]],
+        "digits belong to words, and hyphens and apostrophes join them. \(self.hint)")
+    }
+  }
+
+  func testHyphensOnlyJoinBetweenWordCharacters() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "a--b x- -y well-known- e-mail"),
+        [["a", "-", "-", "b", "x", "-", "-", "y", "well-known", "-", "e-mail"]],
+        "a hyphen joins only between letters or digits. \(self.hint)")
+    }
+  }
+
+  func testMarkupOnlyWhenTheWholeChunkIsBracketed() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "<unk> x<unk> <br>y <eos>"),
+        [["<unk>", "x", "<", "unk", ">", "<", "br", ">", "y", "<eos>"]],
+        "only a whole chunk from < to > is one token. \(self.hint)")
+    }
+  }
+
+  func testNonASCIILettersAreLetters() throws {
+    try exercise {
+      assertEqual(
+        Tokenizer().sentences(in: "Straße café naïve—really"),
+        [["Straße", "café", "naïve", "—", "really"]],
+        "letters outside ASCII are letters; a dash is a mark. \(self.hint)")
+      assertEqual(
+        Tokenizer(lowercased: true).sentences(in: "ÉCOLE Ünïcode\n<UNK> Ok"),
+        [["école", "ünïcode"], ["<unk>", "ok"]], "lowercased non-ASCII words. \(self.hint)")
+    }
+  }
 }

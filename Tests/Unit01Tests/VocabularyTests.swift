@@ -43,6 +43,44 @@ final class VocabularyBuildTests: XCTestCase {
         "size with minCount 2 and maxWords 10. \(self.hint)")
     }
   }
+
+  func testCapitalizedWordsTieInStringOrder() throws {
+    try exercise {
+      // Counts: the 3; Zed, apple, Bob, b 2 each; ant 1. String order puts uppercase first.
+      let sentences = [
+        ["the", "apple", "Zed", "b", "Bob", "ant"], ["b", "the", "Zed", "apple", "the", "Bob"],
+      ]
+      assertEqual(
+        Vocabulary.build(from: sentences).tokens,
+        ["<unk>", "<s>", "</s>", "the", "Bob", "Zed", "apple", "b", "ant"],
+        "ties broken by String order (<), so capitalized words first. \(self.hint)")
+      assertEqual(
+        Vocabulary.build(from: sentences, maxWords: 3).tokens,
+        ["<unk>", "<s>", "</s>", "the", "Bob", "Zed"],
+        "maxWords 3 with a tie at the cut. \(self.hint)")
+    }
+  }
+
+  func testEdgeCasesOfTheLimits() throws {
+    try exercise {
+      assertEqual(
+        Vocabulary.build(from: self.sentences, maxWords: 0).tokens, ["<unk>", "<s>", "</s>"],
+        "maxWords 0 keeps only the special tokens. \(self.hint)")
+      assertEqual(
+        Vocabulary.build(from: self.sentences, maxWords: 4).tokens,
+        ["<unk>", "<s>", "</s>", "a", "b", "c", "d"],
+        "maxWords equal to the number of words keeps them all. \(self.hint)")
+      assertEqual(
+        Vocabulary.build(from: self.sentences, minCount: 3).tokens, ["<unk>", "<s>", "</s>", "a"],
+        "minCount equal to the largest count. \(self.hint)")
+      assertEqual(
+        Vocabulary.build(from: []).tokens, ["<unk>", "<s>", "</s>"],
+        "no sentences: only the special tokens. \(self.hint)")
+      assertEqual(
+        Vocabulary.build(from: [[], ["<unk>", "<unk>", "</s>"]]).tokens, ["<unk>", "<s>", "</s>"],
+        "empty sentences and special tokens add no word. \(self.hint)")
+    }
+  }
 }
 
 /// Exercise 01.3: `Vocabulary.encode(_:)`. The vocabulary is built with the provided
@@ -77,6 +115,17 @@ final class VocabularyEncodeTests: XCTestCase {
         ids.count, sentence.count,
         "dropping unknown words hides them from the perplexity. \(self.hint)")
       assertEqual(ids, [0, 0, 3, 0], "ids of q r a s. \(self.hint)")
+    }
+  }
+
+  func testLookupIsCaseSensitiveAndAddsNoMarkers() throws {
+    try exercise {
+      let vocabulary = Vocabulary(words: ["the", "Zed"])
+      assertEqual(
+        vocabulary.encode(["zed", "Zed", "The", "the"]), [0, 4, 0, 3],
+        "encoding is case-sensitive: zed and The are unknown. \(self.hint)")
+      assertEqual(vocabulary.encode(["Zed"]), [4], "one word, one id, no markers. \(self.hint)")
+      assertEqual(vocabulary.encode([]), [], "the empty sentence. \(self.hint)")
     }
   }
 }
