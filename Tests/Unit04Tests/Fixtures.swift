@@ -37,18 +37,20 @@ enum Fixtures {
   }
 }
 
-/// Asserts that two sets of parameters hold the same blocks in the same order with identical
-/// values (what `==` on a `ParameterStore` checks), so that every element reaches the grader.
+/// Asserts that two sets of parameters hold the same blocks in the same order with values equal
+/// to a relative `tolerance` (0: identical, what `==` on a `ParameterStore` checks), so that
+/// every element reaches the grader.
 func assertSameBlocks(
-  _ actual: some Parameterized, _ expected: some Parameterized, _ what: String,
-  hint: String = "", file: StaticString = #filePath, line: UInt = #line
+  _ actual: some Parameterized, _ expected: some Parameterized, tolerance: Double = 0,
+  _ what: String, hint: String = "", file: StaticString = #filePath, line: UInt = #line
 ) {
   let names = actual.namedParameters.map(\.name)
   let expectedNames = expected.namedParameters.map(\.name)
   assertEqual(names, expectedNames, "\(what): block names", file: file, line: line)
   guard names == expectedNames else { return }
   for ((name, a), (_, e)) in zip(actual.namedParameters, expected.namedParameters) {
-    assertClose(a, e, tolerance: 0, "\(what): block \(name)", hint: hint, file: file, line: line)
+    assertClose(
+      a, e, tolerance: tolerance, "\(what): block \(name)", hint: hint, file: file, line: line)
   }
 }
 

@@ -55,6 +55,21 @@ final class GRUSequenceForwardTests: XCTestCase {
       assertTrue(run.states.isEmpty && run.caches.isEmpty, "T = 0. \(self.hint)")
     }
   }
+
+  func testOneStepIsTheCellsStep() throws {
+    try exercise {
+      // T = 1 with a batch of one sequence.
+      let s = Fixtures.sequence()
+      let cell = Fixtures.cell()
+      let x = s.inputs[2].rows(1..<2)
+      let h0 = s.h0.rows(0..<1)
+      let run = cell.forward(sequence: [x], initialState: h0)
+      assertEqual(run.states.count, 1, "T = 1: one state. \(self.hint)")
+      assertClose(
+        run.states.last ?? .zeros(0, 0), cell.forward(x, state: h0).state, tolerance: 1e-12,
+        "T = 1, B = 1: h_1", hint: self.hint)
+    }
+  }
 }
 
 /// Exercise 05.4: `GRUCell.backward(sequence:hiddenGradients:finalStateGradient:)`. The caches

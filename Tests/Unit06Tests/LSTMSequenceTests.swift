@@ -50,6 +50,34 @@ final class LSTMSequenceForwardTests: XCTestCase {
         last.cell, Matrix(rows: 2, cols: 4, values: Self.goldenFinalCell), "c_T", hint: self.hint)
     }
   }
+
+  func testEmptySequenceGivesNoStates() throws {
+    try exercise {
+      let s = Fixtures.sequence()
+      let run = Fixtures.cell().forward(sequence: [], initialState: s.initial)
+      assertEqual(run.states.count, 0, "T = 0: no states. \(self.hint)")
+      assertEqual(run.caches.count, 0, "T = 0: no caches. \(self.hint)")
+    }
+  }
+
+  func testOneStepIsTheCellsStep() throws {
+    try exercise {
+      // T = 1 with a batch of one sequence.
+      let s = Fixtures.sequence()
+      let cell = Fixtures.cell()
+      let x = s.inputs[2].rows(1..<2)
+      let h0 = LSTMState(hidden: s.initial.hidden.rows(0..<1), cell: s.initial.cell.rows(0..<1))
+      let run = cell.forward(sequence: [x], initialState: h0)
+      let step = cell.forward(x, state: h0)
+      assertEqual(run.states.count, 1, "T = 1: one state. \(self.hint)")
+      assertClose(
+        run.states.last?.hidden ?? .zeros(0, 0), step.state.hidden, tolerance: 1e-12,
+        "T = 1, B = 1: h_1", hint: self.hint)
+      assertClose(
+        run.states.last?.cell ?? .zeros(0, 0), step.state.cell, tolerance: 1e-12,
+        "T = 1, B = 1: c_1", hint: self.hint)
+    }
+  }
 }
 
 /// Exercise 06.5: `LSTMCell.backward(sequence:hiddenGradients:finalStateGradient:)`. The caches
@@ -96,6 +124,26 @@ final class LSTMSequenceBackwardTests: XCTestCase {
           block, expected, tolerance: 1e-12, "∂L/∂\(name)",
           hint: "Parameters are shared by all steps: sum their gradients. " + self.hint)
       }
+    }
+  }
+
+  func testWithoutAFinalStateGradientOnlyTheDirectGradientsCount() throws {
+    try exercise {
+      let s = Fixtures.sequence()
+      let cell = Fixtures.cell()
+      let caches = Fixtures.referenceCaches(cell, inputs: s.inputs, initial: s.initial)
+      let withZero = cell.backward(
+        sequence: caches, hiddenGradients: s.weights,
+        finalStateGradient: LSTMState(hidden: .zeros(2, 4), cell: .zeros(2, 4)))
+      let withNil = cell.backward(sequence: caches, hiddenGradients: s.weights)
+      assertClose(
+        withNil.initialStateGradient.hidden, withZero.initialStateGradient.hidden,
+        tolerance: 1e-12, "∂L/∂h_0 without a final state gradient",
+        hint: "finalStateGradient nil means zero. " + self.hint)
+      assertClose(
+        withNil.initialStateGradient.cell, withZero.initialStateGradient.cell, tolerance: 1e-12,
+        "∂L/∂c_0 without a final state gradient",
+        hint: "finalStateGradient nil means zero. " + self.hint)
     }
   }
 
