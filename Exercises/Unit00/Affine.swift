@@ -44,12 +44,17 @@ public struct Affine: Parameterized, Equatable, Sendable {
     notImplemented("00.1", "Affine.forward", lecture: "Lectures/00-warm-up.md §3")
   }
 
-  /// The backward pass.
+  /// The backward pass, derived in Lectures/00-warm-up.md §4.
   ///
-  /// Given the input `x` of the forward pass and `dy = ∂L/∂y` (`batch x outputSize`), returns
-  /// - `inputGradient`: `∂L/∂x = dy W` (`batch x inputSize`);
-  /// - `gradients`: an `Affine` whose `weight` is `∂L/∂W = dyᵀ x` (`outputSize x inputSize`)
-  ///   and whose `bias` is `∂L/∂b`, the column sums of `dy` (`1 x outputSize`).
+  /// Takes the input `x` of the forward pass (`batch x inputSize`) and the gradient of the loss
+  /// with respect to this layer's output, `dy` (`batch x outputSize`). Returns
+  /// - `inputGradient`: the gradient with respect to `x` (`batch x inputSize`), for the layer
+  ///   below;
+  /// - `gradients`: an `Affine` holding the gradient with respect to `weight`
+  ///   (`outputSize x inputSize`) in its `weight` and with respect to `bias` (`1 x outputSize`)
+  ///   in its `bias`.
+  ///
+  /// Any averaging over the batch is already in `dy`; the layer adds no factor of its own.
   public func backward(
     _ x: Matrix, outputGradient dy: Matrix
   ) -> (

@@ -16,8 +16,9 @@ public enum SoftmaxCrossEntropy {
     notImplemented("00.3", "SoftmaxCrossEntropy.loss", lecture: "Lectures/00-warm-up.md §5")
   }
 
-  /// The gradient of ``loss(logits:targets:)`` with respect to the logits:
-  /// `(softmax(logits_i) - onehot(targets_i)) / batch` for each row `i` (`batch x classes`).
+  /// The gradient of ``loss(logits:targets:)`` with respect to the logits (`batch x classes`,
+  /// the shape of `logits`), including the factor that comes from averaging over the rows.
+  /// Must stay finite for logits as large as ±1000. Derived in Lectures/00-warm-up.md §6.
   public static func gradient(logits: Matrix, targets: [Int]) -> Matrix {
     shapePrecondition(
       targets.count == logits.rows,

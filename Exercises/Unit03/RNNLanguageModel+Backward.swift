@@ -5,25 +5,21 @@ import Unit02
 extension RNNLanguageModel where Cell: BackpropagatingCell {
   /// Backpropagation through time over a whole sequence batch.
   ///
-  /// Walks the steps from the last (`T - 1`) to the first (`0`). At step `t`, with
-  /// `ds_t = ∂L/∂s_t` (`logitGradients[t]`, `B x V`) and `dnext = ∂L/∂h_t` arriving from step
-  /// `t + 1` (for `t = T - 1`: `finalStateGradient`, or zero):
-  ///
-  ///     ∂L/∂W_s += ds_tᵀ h_t            ∂L/∂b_s += Σ_rows ds_t
-  ///     dh_t     = dnext + ds_t W_s     (both paths into h_t: the future and the output)
-  ///     cell.backward(cache_t, dh_t) → ∂L/∂x_t, ∂L/∂h_{t-1}, cell gradients (accumulated)
-  ///     ∂L/∂L[w] += row b of ∂L/∂x_t for every sequence b, where w = inputs[b][t]
-  ///     dnext    = ∂L/∂h_{t-1}
-  ///
-  /// After step 0, `dnext` is the gradient of the initial state `h_0`.
+  /// The method (the unrolled graph, the order of the walk, what each step needs) is in
+  /// Lectures/03-bptt.md §3. The cell's own step backward (``BackpropagatingCell``) does the
+  /// work inside each step.
   ///
   /// - Parameters:
   ///   - forward: what ``forward(_:initialState:)`` returned.
-  ///   - logitGradients: `T` matrices `B x V`, `∂L/∂s_t` (for the mean cross-entropy, see
+  ///   - logitGradients: `T` matrices `B x V`; entry `t` is the gradient of the loss with
+  ///     respect to the logits `s_t` of step `t` (for the mean cross-entropy, see
   ///     ``SequenceLoss/logitGradients(logits:targets:)``).
-  ///   - finalStateGradient: `∂L/∂h_T` from whatever used the final state (`nil`: nothing).
-  /// - Returns: a model whose blocks hold `∂L/∂block` (every parameter is shared by all steps,
-  ///   so its gradient is the sum over steps), and `∂L/∂h_0`.
+  ///   - finalStateGradient: the gradient with respect to the final state `h_T` from whatever
+  ///     used that state after the chunk (`nil`: nothing did, the gradient is zero).
+  /// - Returns: a model of the same shape whose blocks hold the gradient of the loss with
+  ///   respect to each parameter block (`embedding`, the cell's blocks, `W_s`, `b_s`), and the
+  ///   gradient with respect to the initial state `h_0`. With `T = 0` every block is zero and
+  ///   the initial-state gradient is `finalStateGradient` (or zero).
   public func backward(
     _ forward: SequenceForward<Cell>, logitGradients: [Matrix],
     finalStateGradient: Cell.State? = nil
@@ -42,21 +38,18 @@ extension RNNLanguageModel where Cell: BackpropagatingCell {
   ///
   /// The loss of step `t` is backpropagated through steps `t, t - 1, ..., t - k + 1` only (`k`
   /// cell steps, fewer near the start); the state `h_{t-k}` that feeds the oldest of them is
-  /// treated as a constant. In the lectures' sum
-  ///
-  ///     ∂L_t/∂W = Σ_{j ≤ t} ∂L_t/∂h_t · ∂h_t/∂h_j · ∂⁺h_j/∂W
-  ///
-  /// only the terms with `t - k < j ≤ t` are kept. The output layer's gradient is unchanged
-  /// (it does not go through time). The initial state `h_0` receives gradient only from the
-  /// steps whose window reaches back to step 0 (`t < k`). With `k ≥ T` this is exactly
+  /// treated as a constant (Lectures/03-bptt.md §4 says which terms of the full sum this
+  /// keeps). The output layer's gradient is unchanged (it does not go through time). The
+  /// initial state `h_0` receives gradient only from the steps whose window reaches back to
+  /// step 0 (`t < k`). With `k ≥ T` the result equals
   /// ``backward(_:logitGradients:finalStateGradient:)``; with `k = 1` no gradient crosses a
   /// time step.
   ///
-  /// Cost: about `T k` cell backward steps (each step's loss is walked back separately).
+  /// Cost: about `T k` cell backward steps.
   ///
   /// - Parameters:
   ///   - forward: what ``forward(_:initialState:)`` returned.
-  ///   - logitGradients: `T` matrices `B x V`, `∂L/∂s_t`.
+  ///   - logitGradients: `T` matrices `B x V`, the gradients with respect to the logits.
   ///   - window: `k ≥ 1`.
   /// - Returns: the truncated gradients and the (truncated) gradient of `h_0`.
   public func truncatedBackward(

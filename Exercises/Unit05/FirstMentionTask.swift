@@ -9,8 +9,8 @@ import RNNCore
 ///
 ///     jane the room john it was late in ?      → jane     (lag 8, one distractor)
 ///
-/// The **lag** `L` is the number of steps from the first name (position 0) to the query
-/// (position `L`), so a sequence has `L + 1` tokens and the answer must be carried through `L`
+/// The **lag** `D` is the number of steps from the first name (position 0) to the query
+/// (position `D`), so a sequence has `D + 1` tokens and the answer must be carried through `D`
 /// cell steps. Distractor names are always different from the first name and sit at random
 /// positions strictly between the two, so "the most recent name" is always a wrong answer; a
 /// model that has forgotten the first name can do no better than guess among the others.
@@ -27,11 +27,11 @@ public struct FirstMentionTask: Sendable, Equatable {
   /// How the query token is written.
   public static let queryWord = "?"
 
-  /// `L`, the distance from the first name to the query (at least 1).
+  /// `D`, the distance from the first name to the query (at least 1).
   public var lag: Int
   /// How many different names there are (2 to 8); also the number of classes.
   public var names: Int
-  /// How many distractor names each sequence contains (at most `L - 1`).
+  /// How many distractor names each sequence contains (at most `D - 1`).
   public var distractors: Int
 
   /// Creates a task.
@@ -62,7 +62,7 @@ public struct FirstMentionTask: Sendable, Equatable {
 
   /// Draws a batch of sequences.
   ///
-  /// - Returns: `inputs`, `batchSize` sequences of `L + 1` token ids, and `targets`, the first
+  /// - Returns: `inputs`, `batchSize` sequences of `D + 1` token ids, and `targets`, the first
   ///   name of each (a class index in `0..<names`).
   public func sample(batchSize: Int, rng: inout RandomSource) -> (inputs: [[Int]], targets: [Int]) {
     var inputs: [[Int]] = []

@@ -2,30 +2,18 @@ import RNNCore
 import RNNTraining
 
 extension GRUCell: BackpropagatingCell {
-  /// One GRU step backward.
-  ///
-  /// With `dh = ∂L/∂h_t` (`B x H`, everything that reaches `h_t`) and the cached `h_{t-1}`,
-  /// `z`, `r`, `h̃`, the chain rule through `h_t = z ⊙ h_{t-1} + (1 - z) ⊙ h̃` and back through
-  /// each gate gives (all `B x H` unless stated):
-  ///
-  ///     dz   = dh ⊙ (h_{t-1} - h̃)          dh̃ = dh ⊙ (1 - z)
-  ///     da_z = dz ⊙ z ⊙ (1 - z)            da_h = dh̃ ⊙ (1 - h̃²)
-  ///     d(r ⊙ h_{t-1}) = da_h U_h
-  ///     dr   = d(r ⊙ h_{t-1}) ⊙ h_{t-1}    da_r = dr ⊙ r ⊙ (1 - r)
-  ///     ∂L/∂W = [da_z | da_r | da_h]ᵀ x_t                              (3H x E)
-  ///     ∂L/∂U = [[da_z | da_r]ᵀ h_{t-1} ; da_hᵀ (r ⊙ h_{t-1})]          (3H x H)
-  ///     ∂L/∂b = Σ_rows [da_z | da_r | da_h]                            (1 x 3H)
-  ///     ∂L/∂x_t = [da_z | da_r | da_h] W                               (B x E)
-  ///     ∂L/∂h_{t-1} = dh ⊙ z + d(r ⊙ h_{t-1}) ⊙ r + [da_z | da_r] [U_z; U_r]
-  ///
-  /// The last line collects the four paths from `h_{t-1}` to the loss: straight through the
-  /// update (`z ⊙ h_{t-1}`), through the reset candidate, and through the two gates.
+  /// One GRU step backward (the method, the graph and numeric checkpoints are in
+  /// Lectures/05-gru.md §5).
   ///
   /// - Parameters:
-  ///   - cache: what ``forward(_:state:)`` kept for this step.
-  ///   - stateGradient: `∂L/∂h_t`, `B x H`.
-  /// - Returns: `∂L/∂x_t`, `∂L/∂h_{t-1}`, and a cell holding this step's parameter gradients in
-  ///   the fused layout (gate order z, r, h̃).
+  ///   - cache: what ``forward(_:state:)`` kept for this step: `x_t` (`B x E`) and `h_{t-1}`,
+  ///     `z_t`, `r_t`, `h̃_t`, `h_t` (each `B x H`, the gates after their nonlinearity).
+  ///   - stateGradient: the gradient of the loss with respect to `h_t` (`B x H`): everything
+  ///     that reaches `h_t`.
+  /// - Returns: the gradient with respect to `x_t` (`B x E`), the gradient with respect to
+  ///   `h_{t-1}` (`B x H`, along *every* path by which `h_{t-1}` reaches `h_t`), and a cell
+  ///   whose blocks hold this step's parameter gradients in the fused layout of the forward
+  ///   pass: `W` `3H x E`, `U` `3H x H`, `b` `1 x 3H`, gate order z, r, h̃.
   public func backward(
     _ cache: StepCache, stateGradient dh: Matrix
   ) -> (inputGradient: Matrix, previousStateGradient: Matrix, gradients: GRUCell) {

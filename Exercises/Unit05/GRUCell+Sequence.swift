@@ -25,16 +25,20 @@ extension GRUCell {
 
   /// Backpropagation through time over a sequence run by ``forward(sequence:initialState:)``.
   ///
-  /// Walking from the last step to the first, the gradient reaching `h_t` is what the outside
-  /// sends to it directly (`hiddenGradients[t]`, for example from an output layer) plus what
-  /// flows back from step `t + 1` (for the last step: `finalStateGradient`, or zero).
+  /// The method is in Lectures/05-gru.md §6 (and Lectures/03-bptt.md §3 for the Elman
+  /// network).
   ///
   /// - Parameters:
   ///   - caches: the `T` caches of the forward run.
-  ///   - hiddenGradients: `T` matrices `∂L/∂h_t` (`B x H`) from outside the recurrence.
-  ///   - finalStateGradient: `∂L/∂h_T` from whatever reads the final state (`nil`: nothing).
-  /// - Returns: `∂L/∂x_t` for every step (`B x E` each), `∂L/∂h_0` (`B x H`), and the
-  ///   parameter gradients summed over all steps.
+  ///   - hiddenGradients: `T` matrices (`B x H`): entry `t` is the gradient of the loss with
+  ///     respect to the state after step `t` along the paths *outside* the recurrence only
+  ///     (for example from an output layer; zero where nothing outside reads the state).
+  ///   - finalStateGradient: the gradient with respect to the last state from whatever reads
+  ///     it after the sequence (`nil`: nothing does).
+  /// - Returns: the gradient with respect to every input (`T` matrices `B x E`), with respect
+  ///   to `h_0` (`B x H`), and a cell holding the gradient of the whole sequence's loss with
+  ///   respect to each parameter block. With `T = 0` the inputs' list is empty, the parameter
+  ///   gradients are zero and the `h_0` gradient is `finalStateGradient` (or zero).
   public func backward(
     sequence caches: [StepCache], hiddenGradients: [Matrix], finalStateGradient: Matrix? = nil
   ) -> (inputGradients: [Matrix], initialStateGradient: Matrix, gradients: GRUCell) {

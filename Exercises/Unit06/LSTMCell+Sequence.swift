@@ -23,19 +23,22 @@ extension LSTMCell {
 
   /// Backpropagation through time over a sequence run by ``forward(sequence:initialState:)``.
   ///
-  /// Walking from the last step to the first, the gradient reaching the state after step `t`
-  /// has two parts: `∂L/∂h_t` is what the outside sends to `h_t` (`hiddenGradients[t]`) plus
-  /// what step `t + 1` sends back; `∂L/∂c_t` comes only from step `t + 1`, since nothing
-  /// outside the cell reads `c_t`. For the last step, the part from "step `T + 1`" is
-  /// `finalStateGradient` (or zero).
+  /// The method is in Lectures/06-lstm.md §7.
   ///
   /// - Parameters:
   ///   - caches: the `T` caches of the forward run.
-  ///   - hiddenGradients: `T` matrices `∂L/∂h_t` (`B x H`) from outside the recurrence.
-  ///   - finalStateGradient: `(∂L/∂h_T, ∂L/∂c_T)` from whatever reads the final state (`nil`:
-  ///     nothing, for example when the state is thrown away).
-  /// - Returns: `∂L/∂x_t` for every step (`B x E` each), `(∂L/∂h_0, ∂L/∂c_0)`, and the parameter
-  ///   gradients summed over all steps.
+  ///   - hiddenGradients: `T` matrices (`B x H`): entry `t` is the gradient of the loss with
+  ///     respect to `h` after step `t` along the paths *outside* the recurrence only (for
+  ///     example from an output layer). Nothing outside the cell reads the memory `c`, so
+  ///     there are no outside gradients for it.
+  ///   - finalStateGradient: the gradients with respect to the last `(h, c)` from whatever
+  ///     reads the final state after the sequence (`nil`: nothing, for example when the state
+  ///     is thrown away).
+  /// - Returns: the gradient with respect to every input (`T` matrices `B x E`), with respect
+  ///   to `(h_0, c_0)` as an ``LSTMState``, and a cell holding the gradient of the whole
+  ///   sequence's loss with respect to each parameter block. With `T = 0` the inputs' list is
+  ///   empty, the parameter gradients are zero and the initial-state gradient is
+  ///   `finalStateGradient` (or zero).
   public func backward(
     sequence caches: [StepCache], hiddenGradients: [Matrix],
     finalStateGradient: LSTMState? = nil

@@ -110,18 +110,16 @@ public struct PeepholeLSTMCell: RecurrentCell, Equatable {
 }
 
 extension PeepholeLSTMCell: BackpropagatingCell {
-  /// One step backward.
+  /// One step backward (Lectures/06-lstm.md §9).
   ///
-  /// As for ``LSTMCell/backward(_:stateGradient:)``, with three more paths through the
-  /// peepholes (`da_i`, `da_f`, `da_o` are the gates' pre-activation gradients, `B x H`):
+  /// The contract is that of ``LSTMCell/backward(_:stateGradient:)``: `stateGradient` holds the
+  /// gradients with respect to `h_t` (everything that reaches it) and `c_t` (what step `t + 1`
+  /// sent back). The peepholes add paths through which `c_{t-1}` and `c_t` reach the gates;
+  /// the returned gradients must include them.
   ///
-  ///     da_o = dh ⊙ tanh(c_t) ⊙ o(1-o)
-  ///     dc   = dc' + dh ⊙ o ⊙ (1 - tanh²(c_t)) + da_o ⊙ p_o      (c_t also feeds o_t)
-  ///     ∂L/∂c_{t-1} = dc ⊙ f + da_i ⊙ p_i + da_f ⊙ p_f          (c_{t-1} also feeds i_t, f_t)
-  ///     ∂L/∂p_i = Σ_rows da_i ⊙ c_{t-1}     ∂L/∂p_f = Σ_rows da_f ⊙ c_{t-1}
-  ///     ∂L/∂p_o = Σ_rows da_o ⊙ c_t
-  ///
-  /// - Returns: `∂L/∂x_t`, `(∂L/∂h_{t-1}, ∂L/∂c_{t-1})` and this step's parameter gradients.
+  /// - Returns: the gradient with respect to `x_t` (`B x E`), the gradients with respect to
+  ///   `(h_{t-1}, c_{t-1})`, and a cell holding this step's gradients for `W`, `U`, `b` (fused,
+  ///   gate order i, f, g, o) and for `p_i`, `p_f`, `p_o` (`1 x H` each).
   public func backward(
     _ cache: StepCache, stateGradient: LSTMState
   ) -> (inputGradient: Matrix, previousStateGradient: LSTMState, gradients: PeepholeLSTMCell) {

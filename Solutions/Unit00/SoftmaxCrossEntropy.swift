@@ -25,14 +25,16 @@ public enum SoftmaxCrossEntropy {
     // END SOLUTION
   }
 
-  /// The gradient of ``loss(logits:targets:)`` with respect to the logits:
-  /// `(softmax(logits_i) - onehot(targets_i)) / batch` for each row `i` (`batch x classes`).
+  /// The gradient of ``loss(logits:targets:)`` with respect to the logits (`batch x classes`,
+  /// the shape of `logits`), including the factor that comes from averaging over the rows.
+  /// Must stay finite for logits as large as ±1000. Derived in Lectures/00-warm-up.md §6.
   public static func gradient(logits: Matrix, targets: [Int]) -> Matrix {
     shapePrecondition(
       targets.count == logits.rows,
       "SoftmaxCrossEntropy.gradient: \(targets.count) targets for \(logits.shapeDescription) logits"
     )
     // BEGIN SOLUTION 00.4 SoftmaxCrossEntropy.gradient | Lectures/00-warm-up.md §6
+    // Row i: (softmax(logits_i) - onehot(targets_i)) / batch.
     var grad = logits.softmaxRows()
     for i in 0..<logits.rows {
       grad[i, targets[i]] -= 1

@@ -9,9 +9,11 @@ import RNNCore
 /// - the number of distinct `w` with `N1+(• h w) > 0` (``distinctFollowers(of:)``).
 ///
 /// The classic example: "Francisco" is frequent but almost always follows "San", so
-/// `N1+(• Francisco) = 1`, while "glasses" follows many words. As a *backoff* distribution,
-/// continuation counts say how likely a word is to appear after a context it has not yet been
-/// seen with, which is what a lower order is consulted for.
+/// `N1+(• Francisco) = 1`, while "glasses" follows many words. Continuation counts say how
+/// likely a word is to appear after a context it has not yet been seen with. In backoff
+/// Kneser-Ney that is the only time a lower order is consulted; in the interpolated
+/// Kneser-Ney of this unit the lower order is mixed into every probability, but its weight
+/// matters most exactly there.
 ///
 /// Keys are the node ids of the ``NGramCounts`` the values were computed from.
 public struct ContinuationCounts: Sendable {

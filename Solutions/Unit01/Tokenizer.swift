@@ -32,9 +32,9 @@ public struct Tokenizer: Equatable, Sendable {
   ///   whitespace is skipped. With ``lowercased`` the line is lowercased first.
   /// - ``TokenizationMode/characters``: every character of the line is a token, spaces
   ///   included (`"to be"` gives `["t", "o", " ", "b", "e"]`).
-  /// - ``TokenizationMode/words``: whitespace separates chunks. A chunk that starts with `<` and
-  ///   ends with `>` (such as `<unk>` in the Penn Treebank) is one token. Any other chunk is cut
-  ///   into words and marks: a word is a maximal run of letters and digits that may also
+  /// - ``TokenizationMode/words``: whitespace separates chunks. A chunk of three or more
+  ///   characters that starts with `<` and ends with `>` (such as `<unk>` in the Penn Treebank)
+  ///   is one token (so `<>` is two marks). Any other chunk is cut into words and marks: a word is a maximal run of letters and digits that may also
   ///   contain an apostrophe followed by a letter or digit (`don't`, `'tis`) or a hyphen between
   ///   letters or digits (`well-known`); every other character is a token of its own
   ///   (`"Citizen:"` gives `["Citizen", ":"]`).

@@ -6,12 +6,15 @@ import RNNTraining
 /// For each sequence `b` of a batch and each step `t`, the model reads token `w_t`, looks up its
 /// vector, updates the state, and scores every vocabulary token as the next one:
 ///
-///     x_t = L[w_t]                   (row w_t of the embedding matrix L)
+///     x_t = W_e[w_t]                 (row w_t of the embedding matrix W_e)
 ///     h_t = cell(x_t, h_{t-1})       (for an Elman cell: f(W_hh h_{t-1} + W_hx x_t + b))
 ///     s_t = h_t W_sᵀ + b_s           (logits; ŷ_t = softmax(s_t) = P(w_{t+1} | w_1 ... w_t))
 ///
+/// For a generic cell the state is a `Cell.State`, not a matrix: `h_t` above is its hidden
+/// matrix, `state.hidden` (`B x H`). For an Elman cell the state is that matrix itself.
+///
 /// Shapes (`V` tokens, `E` embedding size, `H` hidden size, `B` sequences, `T` steps):
-/// - `embedding` (`L`): `V x E`; row `v` is the input vector of token `v`;
+/// - `embedding` (`W_e`): `V x E`; row `v` is the input vector of token `v`;
 /// - `outputWeight` (`W_s`): `V x H`; row `v` scores token `v`;
 /// - `outputBias` (`b_s`): `1 x V`.
 ///
@@ -22,7 +25,7 @@ import RNNTraining
 /// Parameter blocks, in visiting order: `embedding`, the cell's blocks prefixed with `cell.`
 /// (`cell.W_hh`, `cell.W_hx`, `cell.b` for an Elman cell), `W_s`, `b_s`.
 public struct RNNLanguageModel<Cell: RecurrentCell>: Parameterized, Sendable {
-  /// `L`, `V x E`.
+  /// `W_e`, `V x E`.
   public var embedding: Matrix
   /// The recurrent cell (input size `E`, hidden size `H`).
   public var cell: Cell
@@ -79,9 +82,10 @@ public struct RNNLanguageModel<Cell: RecurrentCell>: Parameterized, Sendable {
   /// - Parameters:
   ///   - inputs: `B x T` token ids; `inputs[b][t]` is read by sequence `b` at step `t`. All rows
   ///     have the same length `T` (which may be 0).
-  ///   - initialState: the state before step 0 (`h_0`, `B x H` for an Elman cell).
-  /// - Returns: the logits of every step and everything backpropagation needs; see
-  ///   ``SequenceForward``.
+  ///   - initialState: the state before step 0 (`h_0`; its `hidden` is `B x H`).
+  /// - Returns: the logits of every step (`T` matrices `B x V`, read from the state *after*
+  ///   step `t`) and everything backpropagation needs; see ``SequenceForward``. With `T = 0`
+  ///   there are no logits and the final state is `initialState`.
   public func forward(_ inputs: [[Int]], initialState: Cell.State) -> SequenceForward<Cell> {
     let steps = inputs.first?.count ?? 0
     shapePrecondition(

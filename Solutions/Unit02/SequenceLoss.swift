@@ -6,9 +6,9 @@ import RNNCore
 /// The loss is the cross-entropy of the predicted distributions against the tokens that
 /// actually came next, averaged over every predicted token of every sequence:
 ///
-///     J = -(1 / (B T)) Σ_b Σ_t log softmax(s_t[b])[w_{t+1}[b]]
+///     L = -(1 / (B T)) Σ_b Σ_t log softmax(s_t[b])[w_{t+1}[b]]
 ///
-/// in nats (natural logarithm). Perplexity is `exp(J)`; with `J` in bits it would be `2^J`,
+/// in nats (natural logarithm). Perplexity is `exp(L)`; with `L` in bits it would be `2^L`,
 /// the same number.
 public enum SequenceLoss {
   /// The mean cross-entropy per predicted token, in nats.
@@ -17,7 +17,7 @@ public enum SequenceLoss {
   ///   - logits: `T` matrices of shape `B x V` (`logits[t][b, v]` scores token `v` as the
   ///     successor of the token sequence `b` read at step `t`).
   ///   - targets: `B x T` token ids: `targets[b][t]` is the token that really came next.
-  /// - Returns: `J`; finite even for logits of ±1000.
+  /// - Returns: `L`, the mean over all `B T` predicted tokens; finite even for logits of ±1000.
   public static func meanCrossEntropy(logits: [Matrix], targets: [[Int]]) -> Double {
     shapePrecondition(
       targets.allSatisfy { $0.count == logits.count }
@@ -40,7 +40,7 @@ public enum SequenceLoss {
     // END SOLUTION
   }
 
-  /// The perplexity `exp(J)` of a mean cross-entropy `J` in nats: the number of equally likely
+  /// The perplexity `exp(L)` of a mean cross-entropy `L` in nats: the number of equally likely
   /// tokens that would leave a model as uncertain (a uniform guess over `V` tokens has
   /// perplexity `V`).
   public static func perplexity(meanCrossEntropy: Double) -> Double {

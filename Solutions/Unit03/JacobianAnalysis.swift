@@ -6,17 +6,17 @@ import Unit02
 /// The vanishing/exploding-gradient analysis: how much of a gradient survives the trip from
 /// step `t` back to step `k`.
 ///
-/// By the chain rule, `∂h_t/∂h_k = J_t J_{t-1} ⋯ J_{k+1}` with `J_j = ∂h_j/∂h_{j-1}`, the
+/// By the chain rule, `∂h_t/∂h_k = Φ_t Φ_{t-1} ⋯ Φ_{k+1}` with `Φ_j = ∂h_j/∂h_{j-1}`, the
 /// Jacobian of one step (``ElmanCell/stateJacobian(_:)``). Each factor is at most
 /// `‖W_hh‖ · max|f'|` in norm, so `‖∂h_t/∂h_k‖ ≤ (‖W_hh‖ max|f'|)^(t-k)`: a product that
 /// shrinks or grows exponentially in `t - k` unless every factor has norm close to 1.
 public enum JacobianAnalysis {
   /// The spectral norms of the products of the last `d` Jacobians, for `d = 1 ... n`.
   ///
-  /// Given `jacobians = [J_1, ..., J_n]` (`J_j = ∂h_j/∂h_{j-1}`, each `H x H`), entry `d - 1`
+  /// Given `jacobians = [Φ_1, ..., Φ_n]` (`Φ_j = ∂h_j/∂h_{j-1}`, each `H x H`), entry `d - 1`
   /// of the result is
   ///
-  ///     ‖∂h_n/∂h_{n-d}‖₂ = ‖J_n J_{n-1} ⋯ J_{n-d+1}‖₂
+  ///     ‖∂h_n/∂h_{n-d}‖₂ = ‖Φ_n Φ_{n-1} ⋯ Φ_{n-d+1}‖₂
   ///
   /// the factor by which a gradient arriving at the last state `h_n` can grow or shrink on its
   /// way back `d` steps. Use ``RNNTraining/Matrix/spectralNorm(maxIterations:)`` for `‖·‖₂`.

@@ -5,12 +5,12 @@ import RNNTraining
 /// A many-to-one model: reads a whole token sequence with a recurrent cell and classifies it
 /// from the last hidden state (provided; it uses your cell's forward and backward steps).
 ///
-///     x_t = L[w_t]                   (row w_t of the embedding matrix L)
+///     x_t = W_e[w_t]                 (row w_t of the embedding matrix W_e)
 ///     state_t = cell(x_t, state_{t-1}),  state_0 = 0
 ///     s = h_T W_oᵀ + b_o             (class scores from the hidden part of the last state)
 ///
 /// Shapes (`V` tokens, `E` embedding size, `H` hidden size, `C` classes, `B` sequences):
-/// - `embedding` (`L`): `V x E`;
+/// - `embedding` (`W_e`): `V x E`;
 /// - `outputWeight` (`W_o`): `C x H`;
 /// - `outputBias` (`b_o`): `1 x C`;
 /// - the scores `s`: `B x C`.
@@ -18,7 +18,7 @@ import RNNTraining
 /// Parameter blocks, in visiting order: `embedding`, the cell's blocks prefixed with `cell.`,
 /// `W_o`, `b_o`. The loss is the mean cross-entropy of the scores over the batch.
 public struct SequenceClassifier<Cell: RecurrentCell>: Parameterized, Sendable {
-  /// `L`, `V x E`.
+  /// `W_e`, `V x E`.
   public var embedding: Matrix
   /// The recurrent cell (input size `E`, hidden size `H`).
   public var cell: Cell

@@ -15,8 +15,8 @@ import RNNTraining
 ///     h_t = o_t ⊙ tanh(c_t)
 ///
 /// **Fused layout and gate order.** The four gates' weights are stacked in one matrix each, in
-/// the order **i, f, g, o** (rows `0..<H`, `H..<2H`, `2H..<3H`, `3H..<4H`), the order PyTorch,
-/// Keras and TensorFlow use:
+/// the order **i, f, g, o** (rows `0..<H`, `H..<2H`, `2H..<3H`, `3H..<4H`), the order of
+/// PyTorch (and cuDNN) and Keras; TensorFlow's own LSTM cells split `i, j, f, o` instead:
 /// - `inputWeight` (`W = [W_i; W_f; W_g; W_o]`): `4H x E`, applied as `x Wᵀ`;
 /// - `recurrentWeight` (`U = [U_i; U_f; U_g; U_o]`): `4H x H`, applied as `h Uᵀ`;
 /// - `bias` (`b = [b_i, b_f, b_g, b_o]`): `1 x 4H`.

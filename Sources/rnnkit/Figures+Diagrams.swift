@@ -12,8 +12,8 @@ private let operationFill = SVGColor(hex: 0xFFFFFF)
 func elmanUnrolledDiagram() -> String {
   var d = Diagram(
     width: 680, height: 330, title: "The Elman network unrolled over four steps",
-    subtitle: "hₜ = f(xₜ W_hxᵀ + hₜ₋₁ W_hhᵀ + b),  ŷₜ = softmax(hₜ Vᵀ + c):  "
-      + "the same W_hx, W_hh and V at every step")
+    subtitle: "hₜ = f(xₜ W_hxᵀ + hₜ₋₁ W_hhᵀ + b),  ŷₜ = softmax(hₜ W_sᵀ + b_s):  "
+      + "the same W_hx, W_hh and W_s at every step")
   let digits = ["₁", "₂", "₃", "₄"]
   d.add(Diagram.Node("h0", "h₀", x: 50, y: 180, shape: .plain))
   for t in 0..<4 {
@@ -23,7 +23,7 @@ func elmanUnrolledDiagram() -> String {
     d.add(Diagram.Node("y\(t)", "ŷ\(digits[t])", x: x, y: 80, fill: gateFill))
     d.connect("x\(t)", "h\(t + 1)", label: t == 0 ? "W_hx" : nil, labelAt: 0.45)
     d.connect("h\(t)", "h\(t + 1)", label: t == 0 ? "W_hh" : nil, labelAt: 0.25)
-    d.connect("h\(t + 1)", "y\(t)", label: t == 0 ? "V" : nil, labelAt: 0.4)
+    d.connect("h\(t + 1)", "y\(t)", label: t == 0 ? "W_s" : nil, labelAt: 0.4)
   }
   d.add(Diagram.Node("next", "…", x: 650, y: 180, shape: .plain))
   d.connect("h4", "next", dashed: true)
