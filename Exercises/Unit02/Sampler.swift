@@ -55,6 +55,10 @@ public enum Sampler {
   ///    `rng`, redraw while it is `unknownToken`, stop if it is `endToken` or once
   ///    `maximumLength` tokens were generated, otherwise append it and read it.
   ///
+  /// Whether the last token is read once `maximumLength` is reached is left open: the output is
+  /// the same either way, so the predictor is called `prompt.count + maximumLength - 1` or
+  /// `prompt.count + maximumLength` times when the end token never comes.
+  ///
   /// - Returns: the generated tokens, without the prompt and without the end token.
   public static func generate<P: TokenPredictor>(
     from predictor: P, prompt: [Int], options: SamplingOptions, rng: inout RandomSource

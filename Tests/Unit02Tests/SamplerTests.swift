@@ -21,6 +21,28 @@ struct BigramPredictor: TokenPredictor {
   func probabilities(after token: Int) -> [Double] { Softmax.probabilities(table[token]) }
 }
 
+/// Counts the calls of a ``CountingPredictor`` (a class, so the sampler's copies share it).
+final class CallCounter: @unchecked Sendable {
+  var count = 0
+}
+
+/// Another predictor, counting how often the sampler asks it for the next logits.
+struct CountingPredictor<Inner: TokenPredictor>: TokenPredictor {
+  var inner: Inner
+  var calls: CallCounter
+
+  func initialState() -> Inner.State { inner.initialState() }
+
+  func nextTokenLogits(
+    after token: Int, state: Inner.State
+  ) -> (
+    logits: [Double], state: Inner.State
+  ) {
+    calls.count += 1
+    return inner.nextTokenLogits(after: token, state: state)
+  }
+}
+
 /// A model whose next token is certain and depends on everything read so far, in order: it
 /// checks that the prompt is read in order and that the state is passed from call to call.
 /// Its logits are ±1000, so a sampler must also stay finite at extreme logits.
@@ -207,6 +229,28 @@ final class SamplerTests: XCTestCase {
         lengths, expected, critical: Self.critical[6] ?? 0,
         "sample lengths (0 ... 5, 6+) do not look geometric with P(<eos>) = 1/4: stop as soon "
           + "as the end token is drawn. \(self.hint)")
+    }
+  }
+
+  func testReadsEveryTokenItGeneratesBeforeTheLast() throws {
+    try exercise {
+      // Either reading the last generated token or not is correct; nothing else is.
+      let calls = CallCounter()
+      let model = CountingPredictor(
+        inner: BigramPredictor(table: [[Double]](repeating: Self.baseLogits, count: 6)),
+        calls: calls)
+      var rng = RandomSource(seed: 19)
+      for (prompt, length) in [([2], 5), ([1, 4, 3], 1), ([0], 12)] {
+        calls.count = 0
+        let sample = Sampler.generate(
+          from: model, prompt: prompt, options: .init(maximumLength: length), rng: &rng)
+        assertEqual(sample.count, length, "tokens generated with maximumLength \(length)")
+        let extra = calls.count - prompt.count - length
+        assertTrue(
+          extra == 0 || extra == -1,
+          "the predictor reads the prompt and every generated token but the last (which it may "
+            + "read or not). \(self.hint)")
+      }
     }
   }
 

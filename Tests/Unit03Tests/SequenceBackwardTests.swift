@@ -63,6 +63,25 @@ final class SequenceBackwardTests: XCTestCase {
     }
   }
 
+  func testAnEmptyChunkPassesTheFinalStateGradientStraightBack() throws {
+    try exercise {
+      let model = Fixtures.languageModel()
+      let h0 = Fixtures.initialState()
+      let pass = Fixtures.referenceForward(
+        model, initialState: h0, inputs: Fixtures.inputs.map { _ in [] })
+      let final = h0.map { 0.5 - $0 }
+      let (gradients, dh0) = model.backward(pass, logitGradients: [], finalStateGradient: final)
+      assertClose(
+        dh0, final, tolerance: 0, "∂L/∂h_0 with T = 0",
+        hint: "With no step, h_0 is the final state. " + self.hint)
+      for (name, block) in gradients.namedParameters {
+        assertClose(
+          block, .zeros(like: block), tolerance: 0, "∂L/∂\(name) with T = 0",
+          hint: "No step used the parameters. " + self.hint)
+      }
+    }
+  }
+
   func testGradientFromTheLastStepReachesTheFirstInput() throws {
     try exercise {
       // Only the last step has a loss, so any gradient at step 0 must have travelled back

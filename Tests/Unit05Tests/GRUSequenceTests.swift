@@ -115,6 +115,23 @@ final class GRUSequenceBackwardTests: XCTestCase {
     }
   }
 
+  func testAnEmptySequencePassesTheFinalStateGradientStraightBack() throws {
+    try exercise {
+      let s = Fixtures.sequence()
+      let cell = Fixtures.cell()
+      let result = cell.backward(sequence: [], hiddenGradients: [], finalStateGradient: s.final)
+      assertEqual(result.inputGradients.count, 0, "input gradients of an empty sequence")
+      assertClose(
+        result.initialStateGradient, s.final, tolerance: 0, "∂L/∂h_0 with T = 0",
+        hint: "With no step, h_0 is the final state. " + self.hint)
+      for (name, block) in result.gradients.namedParameters {
+        assertClose(
+          block, .zeros(like: block), tolerance: 0, "∂L/∂\(name) with T = 0",
+          hint: "No step used the parameters. " + self.hint)
+      }
+    }
+  }
+
   /// Integration with exercise 05.2: every parameter block, through 4 steps.
   func testParameterGradientsMatchCenteredDifferences() throws {
     try exercise {
