@@ -29,8 +29,10 @@ public struct Sandbox: Sendable {
   public var hidden: [String] = []
   /// The unprivileged user of `separateUser`.
   public static let userID = 65534
-  /// The process cap of `separateUser` (RLIMIT_NPROC counts that user's processes).
-  public static let processLimit = 256
+  /// The process cap of `separateUser`. RLIMIT_NPROC counts every process *and thread* of that
+  /// user on the machine (all running tests share it), so it is generous; the per-test tree cap
+  /// of 64 processes is what stops a fork bomb early.
+  public static let processLimit = 1024
 
   public init(kind: Kind, hidden: [String] = []) {
     self.kind = kind
