@@ -191,16 +191,30 @@ extension CourseTestRunner {
         "PATH": "/usr/bin:/bin", "HOME": work.path, "TMPDIR": work.path, "LANG": "C.UTF-8",
         "RNNKIT_TRANSCRIPT_FD": "3", "RNNKIT_GRADING_SEED": String(seed),
       ]
-      let result = try ProcessTree.run(
+      let limits = ProcessLimits(
+        timeout: timeout, memoryBytes: memoryLimitMiB.map { $0 << 20 }, maxProcesses: 64)
+      var result = try ProcessTree.run(
         argv, environment: environment, output: records.appendingPathComponent("\(file).log"),
-        channel: transcriptURL,
-        limits: ProcessLimits(
-          timeout: timeout, memoryBytes: memoryLimitMiB.map { $0 << 20 }, maxProcesses: 64))
-      let transcript = fm.contents(atPath: transcriptURL.path) ?? Data()
+        channel: transcriptURL, limits: limits)
+      var transcript = fm.contents(atPath: transcriptURL.path) ?? Data()
+      // A process that never reached the test (the sandbox or the machine failed to start it)
+      // says nothing about the code under test: start it once more.
+      if !result.timedOut && result.limitExceeded == nil && !Self.reachedTheTest(transcript) {
+        result = try ProcessTree.run(
+          argv, environment: environment,
+          output: records.appendingPathComponent("\(file).log"), channel: transcriptURL,
+          limits: limits)
+        transcript = fm.contents(atPath: transcriptURL.path) ?? Data()
+      }
       progress(test, result, transcript)
       results[test] = (result, transcript)
     }
     return results
+  }
+
+  /// Whether a transcript shows that the test harness started (its first line).
+  static func reachedTheTest(_ transcript: Data) -> Bool {
+    transcript.starts(with: Data(#"{"k":"begin"}"#.utf8))
   }
 }
 
