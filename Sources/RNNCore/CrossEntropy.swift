@@ -26,19 +26,28 @@ public enum CrossEntropy {
     shapePrecondition(
       targets.count == logits.rows,
       "CrossEntropy: \(targets.count) targets for logits of shape \(logits.shapeDescription)")
-    var gradient = logits.softmaxRows()
+    let width = logits.cols
+    var gradient = [Double](repeating: 0, count: logits.count)
     var total = 0.0
-    for (i, target) in targets.enumerated() {
-      shapePrecondition(
-        target >= 0 && target < logits.cols,
-        "CrossEntropy: target \(target) in row \(i) is outside 0..<\(logits.cols)")
-      let row = logits.row(i)
-      total += Softmax.logSumExp(row) - row[target]
-      gradient[i, target] -= 1
+    // One pass of `exp` per row gives both the softmax and the log-sum-exp.
+    logits.storage.withUnsafeBufferPointer { source in
+      gradient.withUnsafeMutableBufferPointer { target in
+        for (i, label) in targets.enumerated() {
+          shapePrecondition(
+            label >= 0 && label < width,
+            "CrossEntropy: target \(label) in row \(i) is outside 0..<\(width)")
+          let lse = Softmax.probabilities(
+            UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]),
+            into: UnsafeMutableBufferPointer(rebasing: target[(i * width)..<((i + 1) * width)]))
+          total += lse - source[i * width + label]
+          target[i * width + label] -= 1
+        }
+      }
     }
     let scale = reduction == .mean && !targets.isEmpty ? 1 / Double(targets.count) : 1
-    gradient.scale(by: scale)
-    return (total * scale, gradient)
+    var result = Matrix(rows: logits.rows, cols: width, values: gradient)
+    result.scale(by: scale)
+    return (total * scale, result)
   }
 
   /// Just the loss; see ``lossAndGradient(logits:targets:reduction:)``.
@@ -46,13 +55,16 @@ public enum CrossEntropy {
     shapePrecondition(
       targets.count == logits.rows,
       "CrossEntropy: \(targets.count) targets for logits of shape \(logits.shapeDescription)")
+    let width = logits.cols
     var total = 0.0
-    for (i, target) in targets.enumerated() {
-      shapePrecondition(
-        target >= 0 && target < logits.cols,
-        "CrossEntropy: target \(target) in row \(i) is outside 0..<\(logits.cols)")
-      let row = logits.row(i)
-      total += Softmax.logSumExp(row) - row[target]
+    logits.storage.withUnsafeBufferPointer { source in
+      for (i, target) in targets.enumerated() {
+        shapePrecondition(
+          target >= 0 && target < width,
+          "CrossEntropy: target \(target) in row \(i) is outside 0..<\(width)")
+        let row = UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)])
+        total += Softmax.logSumExp(row) - row[target]
+      }
     }
     return reduction == .mean && !targets.isEmpty ? total / Double(targets.count) : total
   }

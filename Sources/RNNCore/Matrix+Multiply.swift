@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Matrix products, with either operand optionally transposed.
 extension Matrix {
   /// The product `op(self) * op(other)`, where `op` transposes when asked.
@@ -94,8 +96,8 @@ struct GemmOperand {
 /// `4 x 4` tiles of `SIMD4<Double>` measured as fast as larger tiles on x86-64 (16 vector
 /// registers) and leave room to spare on arm64 (32). The sizes are multiples of the tile sizes.
 enum GemmBlocking {
-  static let mr = 4
-  static let nr = 4
+  static let mr = 6
+  static let nr = 8
   static let kc = 256
   static let mc = 96
   static let nc = 2048
@@ -110,13 +112,79 @@ func gemm(
   ldc: Int
 ) {
   guard m > 0, n > 0, k > 0 else { return }
+  // The path depends on the whole product's shape only, never on a thread's share of it.
   let thin = m < GemmBlocking.mr || n < GemmBlocking.nr || k < 4
   if thin && a.colStride == 1 && b.rowStride == 1 && k >= 16 {
     gemmDots(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
   } else if thin && b.colStride == 1 && n >= GemmBlocking.nr {
     gemmRowUpdates(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+  } else if MatrixThreads.count > 1 && m * n * k >= MatrixThreads.minimumWork {
+    gemmSplit(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, parts: MatrixThreads.count)
   } else {
     gemmPacked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+  }
+}
+
+/// How many threads a large matrix product may use (see ``MatrixThreads/count``).
+public enum MatrixThreads {
+  /// Threads for one large product: 1 (the default) computes every product on the calling
+  /// thread; 2 or more splits a product of at least ``minimumWork`` multiply-adds into that
+  /// many pieces of the result, computed at the same time.
+  ///
+  /// Each element of the result is still computed by one thread, with the same operations in
+  /// the same order, so results do not depend on this setting: it changes the speed only.
+  /// Set it once, before the work starts (a command-line option does); it is read, not
+  /// synchronized, by every product.
+  nonisolated(unsafe) public static var count = 1
+
+  /// The smallest product (`m n k`) worth splitting: below it, starting the threads costs
+  /// more than they save.
+  public static let minimumWork = 1 << 18
+}
+
+/// Splits `C` into `parts` blocks of whole micro-tiles (columns when `C` is wide enough,
+/// otherwise rows) and computes them concurrently with ``gemmPacked``. In the packed product
+/// an element's sum runs over `k` in the same order whatever tile or block holds it, so each
+/// element sees the same arithmetic as without splitting.
+private func gemmSplit(
+  m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
+  ldc: Int, parts: Int
+) {
+  // The pointers are only read by the workers, and each worker writes its own block of C.
+  struct Shared: @unchecked Sendable {
+    let a: GemmOperand
+    let b: GemmOperand
+    let c: UnsafeMutablePointer<Double>
+  }
+  let shared = Shared(a: a, b: b, c: c)
+  let byColumns = n >= m || n >= parts * 4 * GemmBlocking.nr
+  let extent = byColumns ? n : m
+  let unit = byColumns ? GemmBlocking.nr : GemmBlocking.mr
+  let units = (extent + unit - 1) / unit
+  let pieces = min(parts, units)
+  if pieces < 2 {
+    gemmPacked(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+    return
+  }
+  DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+    let start = units * piece / pieces * unit
+    let end = min(extent, units * (piece + 1) / pieces * unit)
+    guard start < end else { return }
+    if byColumns {
+      let b = shared.b
+      gemmPacked(
+        m: m, n: end - start, k: k, a: shared.a,
+        b: GemmOperand(
+          base: b.base + start * b.colStride, rowStride: b.rowStride, colStride: b.colStride),
+        c: shared.c + start, ldc: ldc)
+    } else {
+      let a = shared.a
+      gemmPacked(
+        m: end - start, n: n, k: k,
+        a: GemmOperand(
+          base: a.base + start * a.rowStride, rowStride: a.rowStride, colStride: a.colStride),
+        b: shared.b, c: shared.c + start * ldc, ldc: ldc)
+    }
   }
 }
 
@@ -155,11 +223,11 @@ func gemmPacked(
             let aStrip = UnsafePointer(packedA + ir * kcCur)
             let cTile = c + (ic + ir) * ldc + jc + jr
             if h == mr && w == nr {
-              microKernel4x4(depth: kcCur, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+              microKernel(depth: kcCur, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
             } else {
               // Edge tile: compute the padded tile aside, then add only the real part.
               edgeTile.initialize(repeating: 0, count: mr * nr)
-              microKernel4x4(depth: kcCur, a: aStrip, b: bStrip, c: edgeTile, ldc: nr)
+              microKernel(depth: kcCur, a: aStrip, b: bStrip, c: edgeTile, ldc: nr)
               for i in 0..<h {
                 for j in 0..<w { cTile[i * ldc + j] += edgeTile[i * nr + j] }
               }
@@ -188,7 +256,19 @@ private func packA(
     let strip = dst + ir * depth
     let src = a.base + (row + ir) * a.rowStride + col * a.colStride
     // Walk the source along its contiguous direction.
-    if a.rowStride == 1 {
+    if a.rowStride == 1 && h == mr {
+      // Full strip of a transposed operand: each column's `mr` values are contiguous. Six
+      // values move as one 4-wide and one 2-wide vector (a per-column `memmove` call would
+      // cost more than the copy).
+      for p in 0..<depth {
+        let s = UnsafeRawPointer(src + p * a.colStride)
+        let d = UnsafeMutableRawPointer(strip + p * mr)
+        d.storeBytes(of: s.loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+        d.storeBytes(
+          of: s.loadUnaligned(fromByteOffset: 32, as: SIMD2<Double>.self), toByteOffset: 32,
+          as: SIMD2<Double>.self)
+      }
+    } else if a.rowStride == 1 {
       for p in 0..<depth {
         let s = src + p * a.colStride
         let d = strip + p * mr
@@ -221,7 +301,23 @@ private func packB(
     let w = min(nr, width - jr)
     let strip = dst + jr * depth
     let src = b.base + row * b.rowStride + (col + jr) * b.colStride
-    if b.colStride == 1 {
+    if b.colStride == 1 && w == nr {
+      for p in 0..<depth {
+        UnsafeMutableRawPointer(strip + p * nr).storeBytes(
+          of: load8(src + p * b.rowStride), as: SIMD8<Double>.self)
+      }
+    } else if b.rowStride == 1 && w == nr {
+      // A transposed operand (such as `Wᵀ` in `x Wᵀ`): the strip's columns are rows of the
+      // stored matrix. Read the eight of them side by side and write each packed row of eight
+      // values at once.
+      let cs = b.colStride
+      for p in 0..<depth {
+        let s = src + p
+        let row = SIMD8<Double>(
+          s[0], s[cs], s[2 * cs], s[3 * cs], s[4 * cs], s[5 * cs], s[6 * cs], s[7 * cs])
+        UnsafeMutableRawPointer(strip + p * nr).storeBytes(of: row, as: SIMD8<Double>.self)
+      }
+    } else if b.colStride == 1 {
       for p in 0..<depth {
         let s = src + p * b.rowStride
         let d = strip + p * nr
@@ -251,6 +347,49 @@ private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
 private func add4(_ v: SIMD4<Double>, to p: UnsafeMutablePointer<Double>) {
   let raw = UnsafeMutableRawPointer(p)
   raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + v, as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+@inline(__always)
+private func add8(_ v: SIMD8<Double>, to p: UnsafeMutablePointer<Double>) {
+  let raw = UnsafeMutableRawPointer(p)
+  raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Double>.self) + v, as: SIMD8<Double>.self)
+}
+
+@inline(__always)
+private func microKernel(
+  depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+  c: UnsafeMutablePointer<Double>, ldc: Int
+) {
+  var c0 = SIMD8<Double>()
+  var c1 = c0
+  var c2 = c0
+  var c3 = c0
+  var c4 = c0
+  var c5 = c0
+  var pa = a
+  var pb = b
+  for _ in 0..<depth {
+    let bv = load8(pb)
+    c0 += bv * pa[0]
+    c1 += bv * pa[1]
+    c2 += bv * pa[2]
+    c3 += bv * pa[3]
+    c4 += bv * pa[4]
+    c5 += bv * pa[5]
+    pa += 6
+    pb += 8
+  }
+  add8(c0, to: c)
+  add8(c1, to: c + ldc)
+  add8(c2, to: c + 2 * ldc)
+  add8(c3, to: c + 3 * ldc)
+  add8(c4, to: c + 4 * ldc)
+  add8(c5, to: c + 5 * ldc)
 }
 
 /// `C[0..<4, 0..<4] += A strip * B strip` over `depth` steps, with the tile in four registers.

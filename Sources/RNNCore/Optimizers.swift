@@ -63,7 +63,8 @@ public struct SGD: Optimizer {
       if momentum == 0 {
         m.add(g, scaledBy: -learningRate)
       } else {
-        var v = velocity[name] ?? Matrix.zeros(like: m)
+        // Taken out of the table while it changes, so the update happens in place.
+        var v = velocity.removeValue(forKey: name) ?? Matrix.zeros(like: m)
         v.scale(by: momentum)
         v.add(g, scaledBy: -learningRate)
         m += v
@@ -92,7 +93,7 @@ public struct Adagrad: Optimizer {
     let table = Self.gradientTable(gradients)
     parameters.visitParameters { name, m in
       let g = Self.gradient(table, name, like: m, weightDecay: weightDecay)
-      var acc = accumulated[name] ?? Matrix.zeros(like: m)
+      var acc = accumulated.removeValue(forKey: name) ?? Matrix.zeros(like: m)
       for k in 0..<m.count {
         acc.storage[k] += g.storage[k] * g.storage[k]
         m.storage[k] -= learningRate * g.storage[k] / (acc.storage[k].squareRoot() + epsilon)
@@ -136,14 +137,24 @@ public struct Adam: Optimizer {
     let c2 = 1 - pow(beta2, Double(t))
     parameters.visitParameters { name, p in
       let g = Self.gradient(table, name, like: p, weightDecay: weightDecay)
-      var m = first[name] ?? Matrix.zeros(like: p)
-      var v = second[name] ?? Matrix.zeros(like: p)
-      for k in 0..<p.count {
-        let gk = g.storage[k]
-        m.storage[k] = beta1 * m.storage[k] + (1 - beta1) * gk
-        v.storage[k] = beta2 * v.storage[k] + (1 - beta2) * gk * gk
-        p.storage[k] -=
-          learningRate * (m.storage[k] / c1) / ((v.storage[k] / c2).squareRoot() + epsilon)
+      // The moments leave their tables while they change, so they are updated in place
+      // (a copy still held by the table would make every write copy the whole block).
+      var m = first.removeValue(forKey: name) ?? Matrix.zeros(like: p)
+      var v = second.removeValue(forKey: name) ?? Matrix.zeros(like: p)
+      let (beta1, beta2, rate, epsilon) = (self.beta1, self.beta2, learningRate, self.epsilon)
+      g.storage.withUnsafeBufferPointer { g in
+        m.storage.withUnsafeMutableBufferPointer { m in
+          v.storage.withUnsafeMutableBufferPointer { v in
+            p.storage.withUnsafeMutableBufferPointer { p in
+              for k in 0..<p.count {
+                let gk = g[k]
+                m[k] = beta1 * m[k] + (1 - beta1) * gk
+                v[k] = beta2 * v[k] + (1 - beta2) * gk * gk
+                p[k] -= rate * (m[k] / c1) / ((v[k] / c2).squareRoot() + epsilon)
+              }
+            }
+          }
+        }
       }
       first[name] = m
       second[name] = v

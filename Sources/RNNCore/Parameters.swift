@@ -44,9 +44,21 @@ extension Parameterized {
 
   /// Adds `other`'s blocks to these, matched by name (accumulating gradients).
   public mutating func accumulate(_ other: Self, scaledBy alpha: Double = 1) {
-    let blocks = Dictionary(other.namedParameters.map { ($0.name, $0.value) }) { a, _ in a }
+    let blocks = other.namedParameters
+    // Both values visit their blocks in the same order, so the k-th block here is usually the
+    // k-th there; match by name only when it is not (a type whose blocks vary by value).
+    var index = 0
+    var byName: [String: Matrix]?
     visitParameters { name, m in
-      if let g = blocks[name] { m.add(g, scaledBy: alpha) }
+      if index < blocks.count && blocks[index].name == name {
+        m.add(blocks[index].value, scaledBy: alpha)
+      } else {
+        if byName == nil {
+          byName = Dictionary(blocks.map { ($0.name, $0.value) }) { a, _ in a }
+        }
+        if let g = byName?[name] { m.add(g, scaledBy: alpha) }
+      }
+      index += 1
     }
   }
 }

@@ -8,9 +8,47 @@ import Foundation
 public enum Softmax {
   /// `log Σ_i exp(x_i)`; `-inf` for an empty input or when every `x_i` is `-inf`.
   public static func logSumExp(_ x: [Double]) -> Double {
-    guard let m = x.max(), m.isFinite else { return x.max() ?? -.infinity }
+    x.withUnsafeBufferPointer { logSumExp($0) }
+  }
+
+  /// ``logSumExp(_:)-([Double])`` of values in place (a row of a matrix), with no copy.
+  public static func logSumExp(_ x: UnsafeBufferPointer<Double>) -> Double {
+    guard let m = maximum(x), m.isFinite else { return maximum(x) ?? -.infinity }
     var s = 0.0
     for v in x { s += exp(v - m) }
+    return m + log(s)
+  }
+
+  /// The largest value, found as `Sequence.max()` finds it (a later value replaces the
+  /// current one only when the current one is smaller), or `nil` for no values.
+  @inline(__always)
+  static func maximum(_ x: UnsafeBufferPointer<Double>) -> Double? {
+    guard var m = x.first else { return nil }
+    for v in x where m < v { m = v }
+    return m
+  }
+
+  /// Writes the probabilities of the scores `x` into `p` (same count) and returns
+  /// `logSumExp(x)`: one pass of `exp` serves both, with the same arithmetic, in the same
+  /// order, as ``probabilities(_:)`` and ``logSumExp(_:)-([Double])``.
+  static func probabilities(
+    _ x: UnsafeBufferPointer<Double>, into p: UnsafeMutableBufferPointer<Double>
+  ) -> Double {
+    guard let m = maximum(x) else { return -.infinity }
+    if !m.isFinite {
+      // All scores -inf: equal scores in the limit, so uniform. Some +inf: they share the mass.
+      var count = 0.0
+      for v in x where m == -.infinity || v == m { count += 1 }
+      for i in 0..<x.count { p[i] = (m == -.infinity || x[i] == m ? 1.0 : 0.0) / count }
+      return m
+    }
+    var s = 0.0
+    for i in 0..<x.count {
+      let e = exp(x[i] - m)
+      p[i] = e
+      s += e
+    }
+    for i in 0..<x.count { p[i] /= s }
     return m + log(s)
   }
 
@@ -23,9 +61,10 @@ public enum Softmax {
       let count = winners.reduce(0, +)
       return winners.map { $0 / count }
     }
-    var e = x.map { exp($0 - m) }
-    let s = e.reduce(0, +)
-    for i in e.indices { e[i] /= s }
+    var e = [Double](repeating: 0, count: x.count)
+    x.withUnsafeBufferPointer { source in
+      e.withUnsafeMutableBufferPointer { _ = probabilities(source, into: $0) }
+    }
     return e
   }
 
@@ -39,9 +78,18 @@ public enum Softmax {
 extension Matrix {
   /// Softmax of each row (rows are score vectors, e.g. `batch x vocabulary`).
   public func softmaxRows() -> Matrix {
-    var out = self
-    for i in 0..<rows { out.setRow(i, Softmax.probabilities(row(i))) }
-    return out
+    var out = [Double](repeating: 0, count: count)
+    let width = cols
+    storage.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { target in
+        for i in 0..<rows {
+          _ = Softmax.probabilities(
+            UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]),
+            into: UnsafeMutableBufferPointer(rebasing: target[(i * width)..<((i + 1) * width)]))
+        }
+      }
+    }
+    return Matrix(rows: rows, cols: cols, values: out)
   }
 
   /// Log-softmax of each row.
@@ -53,6 +101,12 @@ extension Matrix {
 
   /// Log-sum-exp of each row, as a `rows x 1` column vector.
   public func logSumExpRows() -> Matrix {
-    Matrix(column: (0..<rows).map { Softmax.logSumExp(row($0)) })
+    let width = cols
+    let values = storage.withUnsafeBufferPointer { source in
+      (0..<rows).map { i in
+        Softmax.logSumExp(UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]))
+      }
+    }
+    return Matrix(column: values)
   }
 }

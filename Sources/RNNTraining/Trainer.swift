@@ -205,6 +205,7 @@ public struct LanguageModelTrainer<Model: TrainableLanguageModel> {
   ) throws -> TrainingHistory {
     let config = configuration
     precondition(config.problems.isEmpty, "TrainingConfiguration: \(config.problems)")
+    keepFreedMemoryForReuse()
     let batcher = ContiguousBatcher(
       tokens: training, batchSize: config.batchSize, steps: config.sequenceLength)
     let heldOut = config.maximumValidationTokens.map { Array(validation.prefix($0)) } ?? validation

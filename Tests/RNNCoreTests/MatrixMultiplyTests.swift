@@ -2,7 +2,7 @@ import RNNCore
 import XCTest
 
 /// `Matrix.matmul` against a plain triple loop, for shapes that reach every path of the fast
-/// product: empty and single-element operands, sizes that are not multiples of the 4 x 4 tile,
+/// product: empty and single-element operands, sizes that are not multiples of the 6 x 8 tile,
 /// thin shapes served without packing, and sizes that span several cache blocks.
 final class MatrixMultiplyTests: XCTestCase {
   /// `(m, n, k)` for `op(A) (m x k) * op(B) (k x n)`.
@@ -86,6 +86,57 @@ final class MatrixMultiplyTests: XCTestCase {
       let n = rng.int(below: 24)
       let k = rng.int(below: 40)
       checkAgainstReference(m: m, n: n, k: k, seed: UInt64(1000 + trial))
+    }
+  }
+
+  /// The packed product adds each element's `k` products in order, one at a time, so up to
+  /// one depth block (256) it equals the textbook loop exactly, for every layout.
+  func testPackedProductSumsInTextbookOrder() {
+    var rng = RandomSource(seed: 31)
+    for (m, n, k) in [(6, 8, 5), (13, 17, 64), (32, 128, 128), (50, 9, 256)] {
+      for transposeSelf in [false, true] {
+        for transposeOther in [false, true] {
+          let (a, b) = Self.operands(
+            m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
+            rng: &rng)
+          let product = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+          let expected = Self.reference(
+            a, b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+          XCTAssertEqual(
+            product.storage, expected.storage,
+            "\(m)x\(k) times \(k)x\(n), transposeSelf \(transposeSelf), "
+              + "transposeOther \(transposeOther)")
+        }
+      }
+    }
+  }
+
+  /// Splitting a product over threads changes who computes an element, never how: the
+  /// results are identical bit for bit, including shapes whose last piece is a partial tile
+  /// and shapes split by rows.
+  func testThreadsGiveIdenticalResults() {
+    var rng = RandomSource(seed: 32)
+    let shapes = [(32, 512, 128), (512, 128, 32), (300, 12, 300), (20, 1000, 40), (97, 101, 300)]
+    defer { MatrixThreads.count = 1 }
+    for (m, n, k) in shapes {
+      for transposeSelf in [false, true] {
+        for transposeOther in [false, true] {
+          let (a, b) = Self.operands(
+            m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
+            rng: &rng)
+          MatrixThreads.count = 1
+          let single = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+          for threads in [2, 3] {
+            MatrixThreads.count = threads
+            let split = a.matmul(
+              b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+            XCTAssertEqual(
+              split.storage, single.storage,
+              "\(threads) threads, \(m)x\(k) times \(k)x\(n), transposeSelf "
+                + "\(transposeSelf), transposeOther \(transposeOther)")
+          }
+        }
+      }
     }
   }
 
