@@ -8,7 +8,9 @@ struct RNNKitCommand: Sendable {
   static let all: [RNNKitCommand] = [
     RNNKitCommand(
       name: "bench",
-      summary: "measure matrix-multiply GFLOP/s and an Elman step; `bench ngram`: counting speed",
+      summary:
+        "measure matrix-product GFLOP/s and an Elman step; `bench train`: training speed;"
+        + " `bench ngram`: counting speed",
       run: { runBench($0) }),
     RNNKitCommand(
       name: "figures", summary: "regenerate the lecture figures (SVG) from fixed seeds",

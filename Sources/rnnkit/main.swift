@@ -1,4 +1,5 @@
 import Foundation
+import RNNCore
 
 /// `rnnkit`: train, sample, benchmark and draw figures with the course kit.
 ///
@@ -23,6 +24,7 @@ let topLevelHelp = """
   of your exercises; the student handout has none.
   """
 
+keepFreedMemoryForReuse()
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, !["-h", "--help", "help"].contains(name) else {
   print(topLevelHelp)
