@@ -139,7 +139,7 @@ public enum MatrixThreads {
 
   /// The smallest product (`m n k`) worth splitting: below it, starting the threads costs
   /// more than they save.
-  public static let minimumWork = 1 << 18
+  public static let minimumWork = 1 << 22
 }
 
 /// Splits `C` into `parts` blocks of whole micro-tiles (columns when `C` is wide enough,

@@ -65,6 +65,8 @@ private let trainHelp = """
     --clip-norm C        rescale the gradient to global norm C when it is larger (exercise 04.1)
     --clip-value C       clip every gradient element to [-C, C] (exercise 04.2)
     --seed S             seeds the weights (default 1)
+    --threads N          threads for the large matrix products (default 1); the results are
+                         the same for every N, only the speed changes
     --log-every N        updates between progress lines (default: steps / 20)
     --eval-every N       updates between validation passes (default: steps / 10)
     --max-valid-tokens N validate on the first N held-out tokens (default 20000)
@@ -287,6 +289,7 @@ private struct TrainOptions {
   var clipNorm: Double?
   var clipValue: Double?
   var seed: UInt64 = 1
+  var threads = 1
   var logEvery: Int?
   var evaluateEvery: Int?
   var maxValidTokens = 20_000
@@ -449,6 +452,7 @@ private func parseTrainOptions(_ arguments: [String]) throws -> TrainOptions? {
     case "--clip-norm": options.clipNorm = try reader.positive()
     case "--clip-value": options.clipValue = try reader.positive()
     case "--seed": options.seed = try reader.seed()
+    case "--threads": options.threads = try reader.integer(atLeast: 1)
     case "--log-every": options.logEvery = try reader.integer(atLeast: 1)
     case "--eval-every": options.evaluateEvery = try reader.integer(atLeast: 1)
     case "--max-valid-tokens": options.maxValidTokens = try reader.integer(atLeast: 2)
@@ -506,6 +510,7 @@ private func splitForValidation(_ text: String, fraction: Double) -> (String, St
 }
 
 private func train(_ options: TrainOptions) throws {
+  MatrixThreads.count = options.threads
   let resume = try options.resume.map { try Checkpoint.read(from: $0) }
   let kind = try modelKind(resume?.model ?? options.model)
   if let resume, options.words != (resume.vocabulary.level == .word) {
