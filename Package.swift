@@ -75,10 +75,11 @@ var targets: [Target] = [
 if !gradingMode {
   targets += [
     .target(name: "GraderKit"),
+    .target(name: "RNNCommandLine"),
     .executableTarget(name: "grade", dependencies: ["GraderKit"]),
     .executableTarget(
       name: "rnnkit",
-      dependencies: ["RNNCore", "RNNPlot", "RNNData", "RNNTraining"]
+      dependencies: ["RNNCore", "RNNPlot", "RNNData", "RNNTraining", "RNNCommandLine"]
         + units.map { .target(name: $0.name) }
     ),
     .testTarget(name: "RNNCoreTests", dependencies: ["RNNCore"]),
@@ -86,6 +87,7 @@ if !gradingMode {
     .testTarget(name: "RNNDataTests", dependencies: ["RNNData", "RNNCore"]),
     .testTarget(name: "RNNTrainingTests", dependencies: ["RNNTraining", "RNNCore"]),
     .testTarget(name: "GraderKitTests", dependencies: ["GraderKit"]),
+    .testTarget(name: "RNNCommandLineTests", dependencies: ["RNNCommandLine"]),
   ]
 }
 

@@ -1,13 +1,19 @@
 import Foundation
+import RNNCommandLine
 import RNNCore
 
 /// The speed the matrix product should reach on one core, in GFLOP/s.
 private let benchTargetGFLOPS = 25.0
 
-private let benchUsage = """
+private let benchUsageLine = """
   Usage: rnnkit bench [--repetitions N] [--threads N]
          rnnkit bench train [--help]   (training speed of the Elman, GRU and LSTM models)
          rnnkit bench ngram [--help]   (n-gram counting speed, unit 01)
+  """
+
+private var benchUsage: String {
+  """
+  \(benchUsageLine)
 
   Measures the speed of the numeric core:
     - GFLOP/s of a 256x256x256 matrix product, plain and with either operand transposed,
@@ -17,47 +23,49 @@ private let benchUsage = """
       for batch 32, input 256, hidden 256.
   Each figure is the median of N timed runs after one warm-up run.
 
-  options:
-    --repetitions N   timed runs per measurement (default 11)
-    --threads N       threads for large matrix products (default 1)
-    --help            show this text
+  \(benchOptionTable.help)
 
   The last lines compare the 256³ product with the target of \(Int(benchTargetGFLOPS)) GFLOP/s
   and the slowest training shape with 60% of it. They are a report: the exit status is 0
   either way.
   """
+}
+
+private struct BenchOptions {
+  var repetitions = 11
+  var threads = 1
+}
+
+private let benchOptionTable = OptionTable<BenchOptions>(
+  sections: [
+    .init(
+      "options",
+      [
+        .integer(
+          "--repetitions", "N", atLeast: 1, help: "timed runs per measurement (default 11)"
+        ) { $0.repetitions = $1 },
+        .integer(
+          "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
+        ) { $0.threads = $1 },
+        .help,
+      ])
+  ], nameColumn: 18)
 
 /// Runs `rnnkit bench`; `arguments` are the words after `bench`. Returns the exit status.
 func runBench(_ arguments: [String]) -> Int32 {
   if arguments.first == "ngram" { return runNGramBench(Array(arguments.dropFirst())) }
   if arguments.first == "train" { return runTrainBench(Array(arguments.dropFirst())) }
-  var repetitions = 11
-  var threads = 1
-  var index = 0
-  while index < arguments.count {
-    switch arguments[index] {
-    case "--help", "-h":
+  var options = BenchOptions()
+  do {
+    guard try benchOptionTable.parse(arguments, into: &options) else {
       print(benchUsage)
       return 0
-    case "--repetitions":
-      guard index + 1 < arguments.count, let n = Int(arguments[index + 1]), n >= 1 else {
-        benchError("--repetitions needs a whole number of at least 1")
-        return 64
-      }
-      repetitions = n
-      index += 2
-    case "--threads":
-      guard index + 1 < arguments.count, let n = Int(arguments[index + 1]), n >= 1 else {
-        benchError("--threads needs a whole number of at least 1")
-        return 64
-      }
-      threads = n
-      index += 2
-    default:
-      benchError("unknown argument '\(arguments[index])'")
-      return 64
     }
+  } catch {
+    benchError("\(error)")
+    return 64
   }
+  let (repetitions, threads) = (options.repetitions, options.threads)
 
   let size = 256
   MatrixThreads.count = threads
@@ -166,5 +174,6 @@ private func fixed(_ value: Double, digits: Int) -> String {
 }
 
 private func benchError(_ message: String) {
-  FileHandle.standardError.write(Data("Error: \(message)\n\(benchUsage)\n".utf8))
+  FileHandle.standardError.write(
+    Data("Error: \(message)\n\(benchUsageLine)\n  See 'rnnkit bench --help'.\n".utf8))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RNNCommandLine
 import RNNCore
 import RNNTraining
 import Unit02
@@ -9,8 +10,9 @@ import Unit06
 
 // `rnnkit bench train`: training speed of the three recurrent language models.
 
-private let benchTrainHelp = """
-  Usage: rnnkit bench train [options]
+private var benchTrainHelp: String {
+  """
+  \(trainBenchUsageLine)
 
   Measures how fast the kit trains a character-level recurrent language model (embedding,
   one recurrent layer, softmax output; mean cross-entropy, full BPTT over each chunk with the
@@ -25,19 +27,7 @@ private let benchTrainHelp = """
   Giving any of --hidden, --embedding, --batch, --seq or --steps measures one configuration
   instead, built from those values (the realistic one for the others).
 
-  options:
-    --models LIST        comma-separated cells: elman, gru, lstm (default all three)
-    --hidden N           hidden size H
-    --embedding N        embedding size E
-    --batch N            sequences per update B
-    --seq N              time steps per update T
-    --steps N            timed updates
-    --vocabulary V       distinct tokens (default 65, the character set of Tiny Shakespeare)
-    --text FILE          train on the characters of FILE instead of a random token stream
-                         (the speed depends on V, not on the text)
-    --repetitions N      runs per measurement; the median is shown (default 3)
-    --threads N          threads for large matrix products (default 1)
-    --help               show this text
+  \(trainBenchOptionTable.help)
 
   Each run builds a fresh model from seed 1, makes 10 untimed updates, then times --steps
   updates. Tokens per second counts B x T tokens per update. Each cell and configuration is
@@ -45,6 +35,9 @@ private let benchTrainHelp = """
   "(at start)" its size before the first model was built (the program and the token stream),
   so the difference is what training took. The exit status is 0 unless the input is unusable.
   """
+}
+
+private let trainBenchUsageLine = "Usage: rnnkit bench train [options]"
 
 /// One measured configuration.
 private struct TrainBenchConfiguration {
@@ -91,73 +84,65 @@ private struct TrainBenchOptions {
   }
 }
 
+private let trainBenchOptionTable = OptionTable<TrainBenchOptions>(sections: [
+  .init(
+    "options",
+    [
+      .init(
+        names: ["--models"], valueName: "LIST",
+        help: ["comma-separated cells: elman, gru, lstm (default all three)"]
+      ) { options, list, given in
+        let names = list.split(separator: ",").map {
+          $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        if let unknown = names.first(where: { !["elman", "gru", "lstm"].contains($0) }) {
+          throw UsageError("\(given): unknown cell '\(unknown)'; choose from elman, gru, lstm")
+        }
+        guard !names.isEmpty else { throw UsageError("\(given) needs at least one cell") }
+        options.models = names
+      },
+      .integer("--hidden", "N", atLeast: 1, help: "hidden size H") { $0.hidden = $1 },
+      .integer("--embedding", "N", atLeast: 1, help: "embedding size E") { $0.embedding = $1 },
+      .integer("--batch", "N", atLeast: 1, help: "sequences per update B") { $0.batch = $1 },
+      .integer("--seq", "N", atLeast: 1, help: "time steps per update T") { $0.sequence = $1 },
+      .integer("--steps", "N", atLeast: 1, help: "timed updates") { $0.steps = $1 },
+      .integer(
+        "--vocabulary", "V", atLeast: 2,
+        help: "distinct tokens (default 65, the character set of Tiny Shakespeare)"
+      ) { $0.vocabulary = $1 },
+      .text(
+        "--text", "FILE",
+        help: "train on the characters of FILE instead of a random token stream",
+        "(the speed depends on V, not on the text)"
+      ) { $0.text = $1 },
+      .integer(
+        "--repetitions", "N", atLeast: 1,
+        help: "runs per measurement; the median is shown (default 3)"
+      ) { $0.repetitions = $1 },
+      .integer(
+        "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
+      ) { $0.threads = $1 },
+      .help,
+    ])
+])
+
 /// Runs `rnnkit bench train`; `arguments` are the words after `train`. Returns the status.
 func runTrainBench(_ arguments: [String]) -> Int32 {
   var options = TrainBenchOptions()
-  var index = 0
-  func value(_ name: String) -> String? {
-    guard index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-  }
-  func count(_ name: String, atLeast minimum: Int) -> Int? {
-    guard let text = value(name), let n = Int(text), n >= minimum else {
-      trainBenchError("\(name) needs a whole number of at least \(minimum)")
-      return nil
+  do {
+    // `--child` (internal: the parent starts one process per measurement) is not in the table.
+    var rest = arguments
+    if let position = rest.firstIndex(of: "--child") {
+      options.child = true
+      rest.remove(at: position)
     }
-    return n
-  }
-  while index < arguments.count {
-    let argument = arguments[index]
-    switch argument {
-    case "--help", "-h":
+    guard try trainBenchOptionTable.parse(rest, into: &options) else {
       print(benchTrainHelp)
       return 0
-    case "--models":
-      guard let list = value(argument) else {
-        trainBenchError("--models needs a list such as elman,gru,lstm")
-        return 64
-      }
-      let names = list.split(separator: ",").map {
-        $0.trimmingCharacters(in: .whitespaces).lowercased()
-      }
-      if let unknown = names.first(where: { !["elman", "gru", "lstm"].contains($0) }) {
-        trainBenchError("--models: unknown cell '\(unknown)'; choose from elman, gru, lstm")
-        return 64
-      }
-      guard !names.isEmpty else {
-        trainBenchError("--models needs at least one cell")
-        return 64
-      }
-      options.models = names
-    case "--hidden", "--embedding", "--batch", "--seq", "--steps", "--vocabulary",
-      "--repetitions", "--threads":
-      let minimum = argument == "--vocabulary" ? 2 : 1
-      guard let n = count(argument, atLeast: minimum) else { return 64 }
-      switch argument {
-      case "--hidden": options.hidden = n
-      case "--embedding": options.embedding = n
-      case "--batch": options.batch = n
-      case "--seq": options.sequence = n
-      case "--steps": options.steps = n
-      case "--vocabulary": options.vocabulary = n
-      case "--repetitions": options.repetitions = n
-      default: options.threads = n
-      }
-    case "--child":
-      options.child = true
-      index += 1
-      continue
-    case "--text":
-      guard let path = value(argument) else {
-        trainBenchError("--text needs a file")
-        return 64
-      }
-      options.text = path
-    default:
-      trainBenchError("unknown argument '\(argument)'")
-      return 64
     }
-    index += 2
+  } catch {
+    trainBenchError("\(error)")
+    return 64
   }
 
   // The token stream: the characters of --text, or uniform random tokens.
@@ -166,11 +151,11 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
   var source = "uniform random tokens, V = \(vocabularySize)"
   if let path = options.text {
     guard let data = FileManager.default.contents(atPath: path) else {
-      trainBenchError("cannot read --text file '\(path)'")
+      trainBenchInputError("cannot read --text file '\(path)'")
       return 1
     }
     guard let text = String(data: data, encoding: .utf8), !text.isEmpty else {
-      trainBenchError("'\(path)' is empty or not UTF-8 text")
+      trainBenchInputError("'\(path)' is empty or not UTF-8 text")
       return 1
     }
     let vocabulary = TokenVocabulary.characters(from: text)
@@ -186,7 +171,7 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
     let needed = ContiguousBatcher.minimumTokens(
       batchSize: configuration.batch, steps: configuration.sequence)
     if stream.count < needed {
-      trainBenchError(
+      trainBenchInputError(
         "the text has \(stream.count) tokens; \(configuration.description) needs at least "
           + "\(needed)")
       return 1
@@ -227,7 +212,7 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
       guard let fields = runChild(childArguments), fields.count == 5 else { return 1 }
       let label = "\(configuration.label): \(configuration.description)"
       print(
-        label.padding(toLength: 36, withPad: " ", startingAt: 0)
+        (label.count < 36 ? label.padding(toLength: 36, withPad: " ", startingAt: 0) : label + " ")
           + model.padding(toLength: 7, withPad: " ", startingAt: 0)
           + groupedDigits(Int(fields[0].rounded())).rightAligned(11)
           + String(format: "%.2f", fields[1] * 1e3).rightAligned(11)
@@ -250,7 +235,7 @@ private func runChild(_ arguments: [String]) -> [Double]? {
   do {
     try process.run()
   } catch {
-    trainBenchError("could not start a measuring process: \(error)")
+    trainBenchInputError("could not start a measuring process: \(error)")
     return nil
   }
   let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -260,7 +245,7 @@ private func runChild(_ arguments: [String]) -> [Double]? {
     let line = text.split(separator: "\n").first(where: { $0.hasPrefix("result ") })
   else {
     if !text.isEmpty { FileHandle.standardError.write(data) }
-    trainBenchError(
+    trainBenchInputError(
       "the measuring process for `\(arguments.joined(separator: " "))` ended with status "
         + "\(process.terminationStatus)")
     return nil
@@ -387,7 +372,12 @@ extension String {
   }
 }
 
+private func trainBenchInputError(_ message: String) {
+  FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+}
+
 private func trainBenchError(_ message: String) {
   FileHandle.standardError.write(
-    Data("Error: \(message)\nRun `rnnkit bench train --help` for the options.\n".utf8))
+    Data(
+      "Error: \(message)\n\(trainBenchUsageLine)\n  See 'rnnkit bench train --help'.\n".utf8))
 }

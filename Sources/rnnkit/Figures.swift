@@ -1,4 +1,5 @@
 import Foundation
+import RNNCommandLine
 import RNNCore
 import RNNPlot
 
@@ -48,67 +49,69 @@ let lectureFigures: [LectureFigure] = [
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"
 
-private let figuresHelp = """
+private var figuresHelp: String {
+  """
   \(figuresUsageLine)
 
   Regenerates the lecture figures (SVG) from fixed seeds; each run writes the same bytes.
   Prints one line per file written.
 
-  options:
-    --out DIR     directory to write into (default Lectures/figures, relative to the
-                  current directory); created if missing
-    --only NAME   write only this figure, named by its file name with or without ".svg";
-                  repeat the option for several figures
-    --list        print every figure with its lecture and write nothing
-    --help        show this text
+  \(figuresOptionTable.help)
   """
+}
+
+/// What `rnnkit figures` was asked to do.
+private struct FiguresOptions {
+  var outDirectory = "Lectures/figures"
+  var only: [String] = []
+  var listOnly = false
+}
+
+private let figuresOptionTable = OptionTable<FiguresOptions>(
+  sections: [
+    .init(
+      "options",
+      [
+        .init(
+          names: ["--out"], valueName: "DIR",
+          help: [
+            "directory to write into (default Lectures/figures, relative to the",
+            "current directory); created if missing",
+          ]
+        ) { options, directory, given in
+          guard !directory.isEmpty else { throw UsageError("\(given) needs a directory") }
+          options.outDirectory = directory
+        },
+        .init(
+          names: ["--only"], valueName: "NAME",
+          help: [
+            "write only this figure, named by its file name with or without \".svg\";",
+            "repeat the option for several figures",
+          ]
+        ) { options, name, given in
+          guard !name.isEmpty else { throw UsageError("\(given) needs a figure name") }
+          options.only.append(name)
+        },
+        .flag("--list", help: "print every figure with its lecture and write nothing") {
+          $0.listOnly = true
+        },
+        .help,
+      ])
+  ], nameColumn: 14)
 
 /// Runs `rnnkit figures`; `arguments` are the words after `figures`. Returns the exit status:
 /// 0 on success, 1 if a file could not be written, 64 for a usage error.
 func runFigures(_ arguments: [String]) -> Int32 {
-  var outDirectory = "Lectures/figures"
-  var only: [String] = []
-  var listOnly = false
-  var index = 0
-  while index < arguments.count {
-    let argument = arguments[index]
-    // Accept both `--out DIR` and `--out=DIR`.
-    let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
-    let option = argument.hasPrefix("--") ? parts[0] : argument
-    var inlineValue = argument.hasPrefix("--") && parts.count == 2 ? parts[1] : nil
-    func value() -> String? {
-      if let inline = inlineValue {
-        inlineValue = nil
-        return inline
-      }
-      guard index + 1 < arguments.count else { return nil }
-      index += 1
-      return arguments[index]
-    }
-    switch option {
-    case "--help", "-h":
+  var options = FiguresOptions()
+  do {
+    guard try figuresOptionTable.parse(arguments, into: &options) else {
       print(figuresHelp)
       return 0
-    case "--list":
-      listOnly = true
-    case "--out":
-      guard let directory = value(), !directory.isEmpty else {
-        return figuresUsageError("--out needs a directory")
-      }
-      outDirectory = directory
-    case "--only":
-      guard let name = value(), !name.isEmpty else {
-        return figuresUsageError("--only needs a figure name")
-      }
-      only.append(name)
-    default:
-      return figuresUsageError("unknown argument '\(argument)'")
     }
-    if inlineValue != nil {
-      return figuresUsageError("\(option) takes no value")
-    }
-    index += 1
+  } catch {
+    return figuresUsageError("\(error)")
   }
+  let (outDirectory, only, listOnly) = (options.outDirectory, options.only, options.listOnly)
 
   var selected = lectureFigures
   if !only.isEmpty {

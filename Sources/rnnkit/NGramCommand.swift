@@ -1,4 +1,5 @@
 import Foundation
+import RNNCommandLine
 import RNNCore
 import RNNData
 import Unit01
@@ -10,46 +11,15 @@ private let ngramUsageLine = """
          rnnkit ngram --synthetic N [--sample K] [options]
   """
 
-private let ngramHelp = """
+private var ngramHelp: String {
+  """
   \(ngramUsageLine)
 
   Trains an n-gram language model by counting (unit 01) and reports how well it predicts
   held-out text. Text files are UTF-8 with one sentence per line; blank lines are skipped.
   Runs your exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference solutions).
 
-  input:
-    --train FILE        training text
-    --test FILE         held-out text: prints the OOV rate and the perplexity
-    --synthetic N       instead of files, draw N training sentences and max(N/10, 100) test
-                        sentences from the kit's synthetic corpus, use its full vocabulary
-                        (no <unk>), and print the true entropy: the best perplexity possible
-    --seed S            seed of --sample, and of --synthetic (training sentences use S,
-                        test sentences S + 1) (default 1)
-
-  model:
-    --order N           n-gram order, 1 or more (default 3)
-    --smoothing NAME    mle | addk | interp | backoff | kn (default kn)
-    --k K               add-k pseudo-count, > 0 (default 1: Laplace, add-one)
-    --discount D        absolute discount of backoff and kn, in (0, 1) (default 0.75)
-                        (interp tunes its weights on every 10th training sentence)
-
-  tokens and vocabulary:
-    --tokens KIND       words: the kit's tokenizer (words, numbers and punctuation apart;
-                        the default) | whitespace: split each line on spaces and tabs only,
-                        for corpora that are already tokenized such as Penn Treebank, so
-                        perplexities compare with the published ones | chars (as --chars)
-    --chars             character-level model: every character, spaces included, is a token
-    --lowercase         lowercase the text first
-    --min-count N       keep words seen at least N times in training; every other word is
-                        read as <unk> (default 2, or 1 with --chars)
-    --max-vocab N       keep at most the N most frequent words (default: no limit)
-
-  output:
-    --sample K          print K sentences sampled from the model
-    --max-length N      cut sampled sentences at N tokens (default 40)
-    --score TEXT        print the probability of every token of the sentence TEXT; repeat
-                        the option for several sentences
-    --help              show this text
+  \(ngramOptionTable.help)
 
   Perplexity is e^H, H the mean of -ln p over every test token: each word (<unk> included)
   and the </s> that ends each sentence; <s> is context, never predicted. A token with
@@ -57,6 +27,7 @@ private let ngramHelp = """
 
   Exit status: 0 on success, 1 for unreadable or empty input, 64 for a usage error.
   """
+}
 
 /// What `rnnkit ngram` was asked to do.
 private struct NGramOptions {
@@ -78,128 +49,128 @@ private struct NGramOptions {
   var scores: [String] = []
 }
 
-/// A problem with the command line (exit 64) or with the input (exit 1).
-private enum NGramFailure: Error {
-  case usage(String)
-  case input(String)
-}
-
 /// Runs `rnnkit ngram`; `arguments` are the words after `ngram`. Returns the exit status.
 func runNGram(_ arguments: [String]) -> Int32 {
-  do {
+  runCommand(name: "ngram", usageLine: ngramUsageLine) {
     guard let options = try parseNGramOptions(arguments) else {
       print(ngramHelp)
-      return 0
+      return
     }
     try runNGram(options)
-    return 0
-  } catch NGramFailure.usage(let message) {
-    FileHandle.standardError.write(
-      Data("Error: \(message)\n\(ngramUsageLine)\n  See 'rnnkit ngram --help'.\n".utf8))
-    return 64
-  } catch NGramFailure.input(let message) {
-    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-    return 1
-  } catch {
-    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-    return 1
   }
 }
+
+private let ngramOptionTable = OptionTable<NGramOptions>(
+  sections: [
+    .init(
+      "input",
+      [
+        .text("--train", "FILE", help: "training text") { $0.train = $1 },
+        .text("--test", "FILE", help: "held-out text: prints the OOV rate and the perplexity") {
+          $0.test = $1
+        },
+        .integer(
+          "--synthetic", "N", atLeast: 1,
+          help: "instead of files, draw N training sentences and max(N/10, 100) test",
+          "sentences from the kit's synthetic corpus, use its full vocabulary",
+          "(no <unk>), and print the true entropy: the best perplexity possible"
+        ) { $0.synthetic = $1 },
+        .seed(
+          "--seed", "S", help: "seed of --sample, and of --synthetic (training sentences use S,",
+          "test sentences S + 1) (default 1)"
+        ) { $0.seed = $1 },
+      ]),
+    .init(
+      "model",
+      [
+        .integer("--order", "N", atLeast: 1, help: "n-gram order, 1 or more (default 3)") {
+          $0.order = $1
+        },
+        .choice(
+          "--smoothing", "NAME", Smoothing.allCases.map(\.rawValue),
+          help: "mle | addk | interp | backoff | kn (default kn)"
+        ) { $0.smoothing = Smoothing(rawValue: $1) ?? .kn },
+        .positive("--k", "K", help: "add-k pseudo-count, > 0 (default 1: Laplace, add-one)") {
+          $0.k = $1
+        },
+        .number(
+          "--discount", "D", requirement: "a number strictly between 0 and 1",
+          where: { $0 > 0 && $0 < 1 },
+          help: "absolute discount of backoff and kn, in (0, 1) (default 0.75)",
+          "(interp tunes its weights on every 10th training sentence)"
+        ) { $0.discount = $1 },
+      ]),
+    .init(
+      "tokens and vocabulary",
+      [
+        .init(
+          names: ["--tokens"], valueName: "KIND",
+          help: [
+            "words: the kit's tokenizer (words, numbers and punctuation apart;",
+            "the default) | whitespace: split each line on spaces and tabs only,",
+            "for corpora that are already tokenized such as Penn Treebank, so",
+            "perplexities compare with the published ones | chars (as --chars)",
+          ]
+        ) { options, kind, given in
+          switch kind {
+          case "words": (options.characters, options.whitespace) = (false, false)
+          case "whitespace": (options.characters, options.whitespace) = (false, true)
+          case "chars": (options.characters, options.whitespace) = (true, false)
+          default:
+            throw UsageError("\(given) takes words, whitespace or chars, got '\(kind)'")
+          }
+        },
+        .flag(
+          "--chars", help: "character-level model: every character, spaces included, is a token"
+        ) { $0.characters = true },
+        .flag("--lowercase", help: "lowercase the text first") { $0.lowercase = true },
+        .integer(
+          "--min-count", "N", atLeast: 1,
+          help: "keep words seen at least N times in training; every other word is",
+          "read as <unk> (default 2, or 1 with --chars)"
+        ) { $0.minCount = $1 },
+        .integer(
+          "--max-vocab", "N", atLeast: 1,
+          help: "keep at most the N most frequent words (default: no limit)"
+        ) { $0.maxVocabulary = $1 },
+      ]),
+    .init(
+      "output",
+      [
+        .integer("--sample", "K", atLeast: 0, help: "print K sentences sampled from the model") {
+          $0.samples = $1
+        },
+        .integer(
+          "--max-length", "N", atLeast: 1, help: "cut sampled sentences at N tokens (default 40)"
+        ) { $0.maxLength = $1 },
+        .text(
+          "--score", "TEXT",
+          help: "print the probability of every token of the sentence TEXT; repeat",
+          "the option for several sentences"
+        ) { $0.scores.append($1) },
+        .help,
+      ]),
+  ], nameColumn: 20)
 
 /// Parses the options; `nil` means `--help`.
 private func parseNGramOptions(_ arguments: [String]) throws -> NGramOptions? {
   var options = NGramOptions()
-  var index = 0
-  while index < arguments.count {
-    let argument = arguments[index]
-    // Accept both `--order 3` and `--order=3`.
-    let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
-    let option = argument.hasPrefix("--") ? parts[0] : argument
-    var inline = argument.hasPrefix("--") && parts.count == 2 ? parts[1] : nil
-    func value() throws -> String {
-      if let text = inline {
-        inline = nil
-        return text
-      }
-      guard index + 1 < arguments.count else { throw NGramFailure.usage("\(option) needs a value") }
-      index += 1
-      return arguments[index]
-    }
-    func integer(atLeast low: Int) throws -> Int {
-      let text = try value()
-      guard let n = Int(text), n >= low else {
-        throw NGramFailure.usage("\(option) needs a whole number of at least \(low), got '\(text)'")
-      }
-      return n
-    }
-    switch option {
-    case "--help", "-h": return nil
-    case "--train": options.train = try value()
-    case "--test": options.test = try value()
-    case "--synthetic": options.synthetic = try integer(atLeast: 1)
-    case "--seed":
-      let text = try value()
-      guard let seed = UInt64(text) else {
-        throw NGramFailure.usage("--seed needs a non-negative whole number, got '\(text)'")
-      }
-      options.seed = seed
-    case "--order": options.order = try integer(atLeast: 1)
-    case "--smoothing":
-      let text = try value()
-      guard let smoothing = Smoothing(rawValue: text) else {
-        let names = Smoothing.allCases.map(\.rawValue).joined(separator: ", ")
-        throw NGramFailure.usage("--smoothing must be one of \(names); got '\(text)'")
-      }
-      options.smoothing = smoothing
-    case "--k":
-      let text = try value()
-      guard let k = Double(text), k > 0, k.isFinite else {
-        throw NGramFailure.usage("--k needs a positive number, got '\(text)'")
-      }
-      options.k = k
-    case "--discount":
-      let text = try value()
-      guard let d = Double(text), d > 0, d < 1 else {
-        throw NGramFailure.usage(
-          "--discount needs a number strictly between 0 and 1, got '\(text)'")
-      }
-      options.discount = d
-    case "--chars": options.characters = true
-    case "--tokens":
-      let kind = try value()
-      switch kind {
-      case "words": (options.characters, options.whitespace) = (false, false)
-      case "whitespace": (options.characters, options.whitespace) = (false, true)
-      case "chars": (options.characters, options.whitespace) = (true, false)
-      default:
-        throw NGramFailure.usage("--tokens takes words, whitespace or chars, got '\(kind)'")
-      }
-    case "--lowercase": options.lowercase = true
-    case "--min-count": options.minCount = try integer(atLeast: 1)
-    case "--max-vocab": options.maxVocabulary = try integer(atLeast: 1)
-    case "--sample": options.samples = try integer(atLeast: 0)
-    case "--max-length": options.maxLength = try integer(atLeast: 1)
-    case "--score": options.scores.append(try value())
-    default: throw NGramFailure.usage("unknown argument '\(argument)'")
-    }
-    if inline != nil { throw NGramFailure.usage("\(option) takes no value") }
-    index += 1
-  }
+  guard try ngramOptionTable.parse(arguments, into: &options) else { return nil }
   if options.synthetic != nil {
     if options.train != nil || options.test != nil {
-      throw NGramFailure.usage("--synthetic replaces --train and --test; give one or the other")
+      throw CommandFailure.usage("--synthetic replaces --train and --test; give one or the other")
     }
     if options.characters || options.whitespace || options.lowercase || options.minCount != nil
       || options.maxVocabulary != nil
     {
-      throw NGramFailure.usage(
+      throw CommandFailure.usage(
         "--chars, --tokens, --lowercase, --min-count and --max-vocab do not apply to --synthetic "
           + "(it uses the source's own words)")
     }
   } else {
-    guard options.train != nil else { throw NGramFailure.usage("--train FILE is required") }
+    guard options.train != nil else { throw CommandFailure.usage("--train FILE is required") }
     if options.test == nil && options.samples == 0 && options.scores.isEmpty {
-      throw NGramFailure.usage("nothing to do: give --test FILE, --sample K or --score TEXT")
+      throw CommandFailure.usage("nothing to do: give --test FILE, --sample K or --score TEXT")
     }
   }
   return options
@@ -227,10 +198,10 @@ private func readSentences(_ path: String, tokenizer: SentenceSplitter) throws -
   do {
     text = try TextFile.read(path)
   } catch let error as TextFileError {
-    throw NGramFailure.input(error.description)
+    throw CommandFailure.input(error.description)
   }
   let sentences = tokenizer.sentences(in: text)
-  if sentences.isEmpty { throw NGramFailure.input("'\(path)' contains no sentences") }
+  if sentences.isEmpty { throw CommandFailure.input("'\(path)' contains no sentences") }
   return sentences
 }
 
@@ -424,7 +395,8 @@ private func megabytes(_ bytes: Int) -> String {
 private let ngramBenchUsageLine =
   "Usage: rnnkit bench ngram [--tokens N] [--order N] [--repetitions N]"
 
-private let ngramBenchHelp = """
+private var ngramBenchHelp: String {
+  """
   \(ngramBenchUsageLine)
 
   Measures how fast n-gram counting runs (exercise 01.4, NGramCounts.add): counts a model of
@@ -433,41 +405,47 @@ private let ngramBenchHelp = """
   Build with -c release for meaningful numbers. Runs your exercises (in the full kit,
   RNNKIT_SOLUTIONS=1 runs the reference).
 
-  options:
-    --tokens N        tokens to count (default 1000000)
-    --order N         n-gram order (default 3)
-    --repetitions N   timed runs, the median is reported (default 5)
-    --help            show this text
+  \(ngramBenchOptionTable.help)
 
   The last line compares a trigram count of 1,000,000 tokens with the target of 2 seconds.
   It is a report: the exit status is 0 either way (64 for a usage error).
   """
+}
 
-/// Runs `rnnkit bench ngram`; `arguments` are the words after `ngram`. Returns the exit status.
-func runNGramBench(_ arguments: [String]) -> Int32 {
+private struct NGramBenchOptions {
   var tokens = 1_000_000
   var order = 3
   var repetitions = 5
-  var index = 0
-  while index < arguments.count {
-    let argument = arguments[index]
-    if argument == "--help" || argument == "-h" {
+}
+
+private let ngramBenchOptionTable = OptionTable<NGramBenchOptions>(
+  sections: [
+    .init(
+      "options",
+      [
+        .integer("--tokens", "N", atLeast: 1, help: "tokens to count (default 1000000)") {
+          $0.tokens = $1
+        },
+        .integer("--order", "N", atLeast: 1, help: "n-gram order (default 3)") { $0.order = $1 },
+        .integer(
+          "--repetitions", "N", atLeast: 1, help: "timed runs, the median is reported (default 5)"
+        ) { $0.repetitions = $1 },
+        .help,
+      ])
+  ], nameColumn: 18)
+
+/// Runs `rnnkit bench ngram`; `arguments` are the words after `ngram`. Returns the exit status.
+func runNGramBench(_ arguments: [String]) -> Int32 {
+  var options = NGramBenchOptions()
+  do {
+    guard try ngramBenchOptionTable.parse(arguments, into: &options) else {
       print(ngramBenchHelp)
       return 0
     }
-    guard ["--tokens", "--order", "--repetitions"].contains(argument) else {
-      return ngramBenchUsageError("unknown argument '\(argument)'")
-    }
-    guard index + 1 < arguments.count, let n = Int(arguments[index + 1]), n >= 1 else {
-      return ngramBenchUsageError("\(argument) needs a whole number of at least 1")
-    }
-    switch argument {
-    case "--tokens": tokens = n
-    case "--order": order = n
-    default: repetitions = n
-    }
-    index += 2
+  } catch {
+    return ngramBenchUsageError("\(error)")
   }
+  let (tokens, order, repetitions) = (options.tokens, options.order, options.repetitions)
 
   // Draw sentences until there are enough tokens (about 7.6 per sentence, </s> included).
   let vocabulary = Vocabulary(words: SyntheticCorpus.words)

@@ -1,0 +1,44 @@
+import Foundation
+import RNNCommandLine
+import RNNData
+
+/// A problem with the command line (exit 64) or with the input or the run (exit 1).
+enum CommandFailure: Error {
+  case usage(String)
+  case input(String)
+}
+
+/// Runs one command's `body` and turns what it throws into the tool's messages and exit
+/// statuses: a usage mistake prints `Error: ...`, the usage line and where the help is (64);
+/// unusable input or a failed run prints `Error: ...` (1).
+func runCommand(name: String, usageLine: String, _ body: () throws -> Void) -> Int32 {
+  do {
+    try body()
+    return 0
+  } catch let error as UsageError {
+    return usageFailure(name: name, usageLine: usageLine, message: error.message)
+  } catch CommandFailure.usage(let message) {
+    return usageFailure(name: name, usageLine: usageLine, message: message)
+  } catch CommandFailure.input(let message) {
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    return 1
+  } catch {
+    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+    return 1
+  }
+}
+
+private func usageFailure(name: String, usageLine: String, message: String) -> Int32 {
+  FileHandle.standardError.write(
+    Data("Error: \(message)\n\(usageLine)\n  See 'rnnkit \(name) --help'.\n".utf8))
+  return 64
+}
+
+/// Reads a text file, turning its errors into input failures that name it.
+func readText(_ path: String) throws -> String {
+  do {
+    return try TextFile.read(path)
+  } catch let error as TextFileError {
+    throw CommandFailure.input(error.description)
+  }
+}
