@@ -113,10 +113,12 @@ func gemm(
 ) {
   guard m > 0, n > 0, k > 0 else { return }
   // The path depends on the whole product's shape only, never on a thread's share of it.
-  let thin = m < GemmBlocking.mr || n < GemmBlocking.nr || k < 4
+  // Which products count as thin is fixed (not tied to the tile sizes), so that changing
+  // the micro-kernel never moves a product to a path with another summation order.
+  let thin = m < 4 || n < 4 || k < 4
   if thin && a.colStride == 1 && b.rowStride == 1 && k >= 16 {
     gemmDots(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
-  } else if thin && b.colStride == 1 && n >= GemmBlocking.nr {
+  } else if thin && b.colStride == 1 && n >= 4 {
     gemmRowUpdates(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
   } else if MatrixThreads.count > 1 && m * n * k >= MatrixThreads.minimumWork {
     gemmSplit(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, parts: MatrixThreads.count)
