@@ -55,18 +55,17 @@ private let benchOptionTable = OptionTable<BenchOptions>(
 func runBench(_ arguments: [String]) -> Int32 {
   if arguments.first == "ngram" { return runNGramBench(Array(arguments.dropFirst())) }
   if arguments.first == "train" { return runTrainBench(Array(arguments.dropFirst())) }
-  var options = BenchOptions()
-  do {
-    guard try benchOptionTable.parse(arguments, into: &options) else {
-      print(benchUsage)
-      return 0
-    }
-  } catch {
-    benchError("\(error)")
-    return 64
+  return runCommand(name: "bench", usageLine: benchUsageLine) {
+    guard
+      let options = try parseOptions(
+        arguments, with: benchOptionTable, defaults: BenchOptions(), help: { benchUsage })
+    else { return }
+    measureProducts(repetitions: options.repetitions, threads: options.threads)
   }
-  let (repetitions, threads) = (options.repetitions, options.threads)
+}
 
+/// Times the products and the Elman step and prints the report.
+private func measureProducts(repetitions: Int, threads: Int) {
   let size = 256
   MatrixThreads.count = threads
   print(
@@ -124,7 +123,6 @@ func runBench(_ arguments: [String]) -> Int32 {
     "\(worstTrainingRate >= trainingTarget ? "PASS" : "FAIL"): slowest training shape at"
       + " \(fixed(worstTrainingRate, digits: 2)) GFLOP/s"
       + " (target \(fixed(trainingTarget, digits: 1)) GFLOP/s)")
-  return 0
 }
 
 /// The median wall-clock time of `repetitions` calls of `body`, after one untimed call.
@@ -171,9 +169,4 @@ extension String {
 
 private func fixed(_ value: Double, digits: Int) -> String {
   String(format: "%.\(digits)f", value)
-}
-
-private func benchError(_ message: String) {
-  FileHandle.standardError.write(
-    Data("Error: \(message)\n\(benchUsageLine)\n  See 'rnnkit bench --help'.\n".utf8))
 }

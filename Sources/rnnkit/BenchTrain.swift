@@ -128,35 +128,31 @@ private let trainBenchOptionTable = OptionTable<TrainBenchOptions>(sections: [
 
 /// Runs `rnnkit bench train`; `arguments` are the words after `train`. Returns the status.
 func runTrainBench(_ arguments: [String]) -> Int32 {
-  var options = TrainBenchOptions()
-  do {
+  runCommand(name: "bench train", usageLine: trainBenchUsageLine) {
     // `--child` (internal: the parent starts one process per measurement) is not in the table.
     var rest = arguments
-    if let position = rest.firstIndex(of: "--child") {
-      options.child = true
-      rest.remove(at: position)
-    }
-    guard try trainBenchOptionTable.parse(rest, into: &options) else {
-      print(benchTrainHelp)
-      return 0
-    }
-  } catch {
-    trainBenchError("\(error)")
-    return 64
+    let child = rest.firstIndex(of: "--child").map { rest.remove(at: $0) } != nil
+    guard
+      var options = try parseOptions(
+        rest, with: trainBenchOptionTable, defaults: TrainBenchOptions(),
+        help: { benchTrainHelp })
+    else { return }
+    options.child = child
+    try benchTrain(options)
   }
+}
 
+private func benchTrain(_ options: TrainBenchOptions) throws {
   // The token stream: the characters of --text, or uniform random tokens.
   var stream: [Int]
   var vocabularySize = options.vocabulary
   var source = "uniform random tokens, V = \(vocabularySize)"
   if let path = options.text {
     guard let data = FileManager.default.contents(atPath: path) else {
-      trainBenchInputError("cannot read --text file '\(path)'")
-      return 1
+      throw CommandFailure.input("cannot read --text file '\(path)'")
     }
     guard let text = String(data: data, encoding: .utf8), !text.isEmpty else {
-      trainBenchInputError("'\(path)' is empty or not UTF-8 text")
-      return 1
+      throw CommandFailure.input("'\(path)' is empty or not UTF-8 text")
     }
     let vocabulary = TokenVocabulary.characters(from: text)
     stream = vocabulary.encode(text)
@@ -171,10 +167,9 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
     let needed = ContiguousBatcher.minimumTokens(
       batchSize: configuration.batch, steps: configuration.sequence)
     if stream.count < needed {
-      trainBenchInputError(
+      throw CommandFailure.input(
         "the text has \(stream.count) tokens; \(configuration.description) needs at least "
           + "\(needed)")
-      return 1
     }
   }
 
@@ -188,7 +183,7 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
     print(
       "result \(result.tokensPerSecond) \(result.secondsPerUpdate) \(result.peakMiB) "
         + "\(result.startMiB) \(result.parameters)")
-    return 0
+    return
   }
   print(
     "rnnkit bench train: \(source); Adam, clipping at norm 5, full BPTT per chunk; "
@@ -209,7 +204,7 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
         "--repetitions", "\(options.repetitions)", "--threads", "\(options.threads)",
       ]
       if let text = options.text { childArguments += ["--text", text] }
-      guard let fields = runChild(childArguments), fields.count == 5 else { return 1 }
+      let fields = try runChild(childArguments)
       let label = "\(configuration.label): \(configuration.description)"
       print(
         (label.count < 36 ? label.padding(toLength: 36, withPad: " ", startingAt: 0) : label + " ")
@@ -221,12 +216,11 @@ func runTrainBench(_ arguments: [String]) -> Int32 {
           + groupedDigits(Int(fields[4])).rightAligned(12))
     }
   }
-  return 0
 }
 
-/// Runs this program with `arguments` and returns the numbers of its `result` line, or `nil`
-/// after saying why there is none (the child's own messages pass through to stderr).
-private func runChild(_ arguments: [String]) -> [Double]? {
+/// Runs this program with `arguments` and returns the five numbers of its `result` line
+/// (the child's own messages pass through to stderr).
+private func runChild(_ arguments: [String]) throws -> [Double] {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
   process.arguments = arguments
@@ -235,22 +229,20 @@ private func runChild(_ arguments: [String]) -> [Double]? {
   do {
     try process.run()
   } catch {
-    trainBenchInputError("could not start a measuring process: \(error)")
-    return nil
+    throw CommandFailure.input("could not start a measuring process: \(error)")
   }
   let data = output.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   let text = String(decoding: data, as: UTF8.self)
-  guard process.terminationStatus == 0,
-    let line = text.split(separator: "\n").first(where: { $0.hasPrefix("result ") })
-  else {
+  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("result ") })
+  let fields = line.map { $0.split(separator: " ").dropFirst().compactMap { Double($0) } }
+  guard process.terminationStatus == 0, let fields, fields.count == 5 else {
     if !text.isEmpty { FileHandle.standardError.write(data) }
-    trainBenchInputError(
+    throw CommandFailure.input(
       "the measuring process for `\(arguments.joined(separator: " "))` ended with status "
         + "\(process.terminationStatus)")
-    return nil
   }
-  return line.split(separator: " ").dropFirst().compactMap { Double($0) }
+  return fields
 }
 
 /// Times `repetitions` runs of one cell and configuration; reports the median run.
@@ -370,14 +362,4 @@ extension String {
   fileprivate func rightAligned(_ width: Int) -> String {
     count >= width ? " " + self : String(repeating: " ", count: width - count) + self
   }
-}
-
-private func trainBenchInputError(_ message: String) {
-  FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-}
-
-private func trainBenchError(_ message: String) {
-  FileHandle.standardError.write(
-    Data(
-      "Error: \(message)\n\(trainBenchUsageLine)\n  See 'rnnkit bench train --help'.\n".utf8))
 }

@@ -34,6 +34,20 @@ private func usageFailure(name: String, usageLine: String, message: String) -> I
   return 64
 }
 
+/// The options `arguments` give, starting from `defaults`; `nil` after printing `help` when
+/// they ask for it. Usage mistakes are thrown (``runCommand(name:usageLine:_:)`` reports them).
+func parseOptions<Options>(
+  _ arguments: [String], with table: OptionTable<Options>, defaults: Options,
+  help: () -> String
+) throws -> Options? {
+  var options = defaults
+  guard try table.parse(arguments, into: &options) else {
+    print(help())
+    return nil
+  }
+  return options
+}
+
 /// Reads a text file, turning its errors into input failures that name it.
 func readText(_ path: String) throws -> String {
   do {

@@ -102,34 +102,34 @@ private let figuresOptionTable = OptionTable<FiguresOptions>(
 /// Runs `rnnkit figures`; `arguments` are the words after `figures`. Returns the exit status:
 /// 0 on success, 1 if a file could not be written, 64 for a usage error.
 func runFigures(_ arguments: [String]) -> Int32 {
-  var options = FiguresOptions()
-  do {
-    guard try figuresOptionTable.parse(arguments, into: &options) else {
-      print(figuresHelp)
-      return 0
-    }
-  } catch {
-    return figuresUsageError("\(error)")
+  runCommand(name: "figures", usageLine: figuresUsageLine) {
+    guard
+      let options = try parseOptions(
+        arguments, with: figuresOptionTable, defaults: FiguresOptions(), help: { figuresHelp })
+    else { return }
+    try writeFigures(options)
   }
-  let (outDirectory, only, listOnly) = (options.outDirectory, options.only, options.listOnly)
+}
 
+private func writeFigures(_ options: FiguresOptions) throws {
   var selected = lectureFigures
-  if !only.isEmpty {
+  if !options.only.isEmpty {
     let known = Set(lectureFigures.map(\.name))
-    let wanted = only.map { $0.hasSuffix(".svg") ? $0 : $0 + ".svg" }
+    let wanted = options.only.map { $0.hasSuffix(".svg") ? $0 : $0 + ".svg" }
     if let unknown = wanted.first(where: { !known.contains($0) }) {
-      return figuresUsageError(
+      throw CommandFailure.usage(
         "no figure named '\(unknown)'; known figures: "
           + lectureFigures.map(\.name).joined(separator: ", "))
     }
     selected = lectureFigures.filter { wanted.contains($0.name) }
   }
 
-  if listOnly {
+  if options.listOnly {
     for figure in selected { print("\(figure.name)  (lecture \(figure.lecture))") }
-    return 0
+    return
   }
 
+  let outDirectory = options.outDirectory
   let base = URL(
     fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
   let directory = URL(fileURLWithPath: outDirectory, isDirectory: true, relativeTo: base)
@@ -137,7 +137,7 @@ func runFigures(_ arguments: [String]) -> Int32 {
   do {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   } catch {
-    return figuresFailure(
+    throw CommandFailure.input(
       "cannot create directory \(directory.path): \(error.localizedDescription)")
   }
   let shownDirectory = outDirectory.hasSuffix("/") ? String(outDirectory.dropLast()) : outDirectory
@@ -146,22 +146,10 @@ func runFigures(_ arguments: [String]) -> Int32 {
     do {
       try Data(figure.make().utf8).write(to: file, options: .atomic)
     } catch {
-      return figuresFailure("cannot write \(file.path): \(error.localizedDescription)")
+      throw CommandFailure.input("cannot write \(file.path): \(error.localizedDescription)")
     }
     print("wrote \(shownDirectory)/\(figure.name)  (lecture \(figure.lecture))")
   }
-  return 0
-}
-
-private func figuresUsageError(_ message: String) -> Int32 {
-  FileHandle.standardError.write(
-    Data("Error: \(message)\n\(figuresUsageLine)\n  See 'rnnkit figures --help'.\n".utf8))
-  return 64
-}
-
-private func figuresFailure(_ message: String) -> Int32 {
-  FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-  return 1
 }
 
 /// Values `m × 10^e` for every `e` in `exponents` and `m` in `mantissas`, in increasing order.

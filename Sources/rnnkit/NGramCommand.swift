@@ -436,17 +436,18 @@ private let ngramBenchOptionTable = OptionTable<NGramBenchOptions>(
 
 /// Runs `rnnkit bench ngram`; `arguments` are the words after `ngram`. Returns the exit status.
 func runNGramBench(_ arguments: [String]) -> Int32 {
-  var options = NGramBenchOptions()
-  do {
-    guard try ngramBenchOptionTable.parse(arguments, into: &options) else {
-      print(ngramBenchHelp)
-      return 0
-    }
-  } catch {
-    return ngramBenchUsageError("\(error)")
+  return runCommand(name: "bench ngram", usageLine: ngramBenchUsageLine) {
+    guard
+      let options = try parseOptions(
+        arguments, with: ngramBenchOptionTable, defaults: NGramBenchOptions(),
+        help: { ngramBenchHelp })
+    else { return }
+    measureCounting(tokens: options.tokens, order: options.order, repetitions: options.repetitions)
   }
-  let (tokens, order, repetitions) = (options.tokens, options.order, options.repetitions)
+}
 
+/// Times counting and scoring and prints the report.
+private func measureCounting(tokens: Int, order: Int, repetitions: Int) {
   // Draw sentences until there are enough tokens (about 7.6 per sentence, </s> included).
   let vocabulary = Vocabulary(words: SyntheticCorpus.words)
   var sentences: [[Int]] = []
@@ -502,11 +503,4 @@ func runNGramBench(_ arguments: [String]) -> Int32 {
   print(
     "\(verdict): \(String(format: "%.3f", projected)) s per 1,000,000 tokens at order \(order) "
       + "(target: a trigram model in under \(String(format: "%.0f", target)) s)")
-  return 0
-}
-
-private func ngramBenchUsageError(_ message: String) -> Int32 {
-  FileHandle.standardError.write(
-    Data("Error: \(message)\n\(ngramBenchUsageLine)\n  See 'rnnkit bench ngram --help'.\n".utf8))
-  return 64
 }
