@@ -346,12 +346,6 @@ private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
 }
 
 @inline(__always)
-private func add4(_ v: SIMD4<Double>, to p: UnsafeMutablePointer<Double>) {
-  let raw = UnsafeMutableRawPointer(p)
-  raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Double>.self) + v, as: SIMD4<Double>.self)
-}
-
-@inline(__always)
 private func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
 }
@@ -362,6 +356,12 @@ private func add8(_ v: SIMD8<Double>, to p: UnsafeMutablePointer<Double>) {
   raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Double>.self) + v, as: SIMD8<Double>.self)
 }
 
+/// `C[0..<6, 0..<8] += A strip * B strip` over `depth` steps, with the tile in six 8-wide
+/// registers (twelve AVX2 registers, six AVX-512 ones), so each loaded value of `B` feeds six
+/// multiply-adds.
+///
+/// Multiply and add stay separate operations (no fused multiply-add): identical rounding on
+/// every machine, whether it has FMA instructions or not, keeps results the same everywhere.
 @inline(__always)
 private func microKernel(
   depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
@@ -394,35 +394,9 @@ private func microKernel(
   add8(c5, to: c + 5 * ldc)
 }
 
-/// `C[0..<4, 0..<4] += A strip * B strip` over `depth` steps, with the tile in four registers.
-///
-/// Multiply and add stay separate operations (no fused multiply-add): x86-64 without extra
-/// compiler flags has no FMA instruction, and identical rounding keeps results the same on
-/// every machine.
 @inline(__always)
-private func microKernel4x4(
-  depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-  c: UnsafeMutablePointer<Double>, ldc: Int
-) {
-  var c0 = SIMD4<Double>()
-  var c1 = c0
-  var c2 = c0
-  var c3 = c0
-  var pa = a
-  var pb = b
-  for _ in 0..<depth {
-    let bv = load4(pb)
-    c0 += bv * pa[0]
-    c1 += bv * pa[1]
-    c2 += bv * pa[2]
-    c3 += bv * pa[3]
-    pa += 4
-    pb += 4
-  }
-  add4(c0, to: c)
-  add4(c1, to: c + ldc)
-  add4(c2, to: c + 2 * ldc)
-  add4(c3, to: c + 3 * ldc)
+private func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
 }
 
 /// Unpacked product as dot products, for rows of `A` and columns of `B` that are contiguous
@@ -433,47 +407,122 @@ private func gemmDots(
 ) {
   for i in 0..<m {
     let aRow = a.base + i * a.rowStride
-    for j in 0..<n {
-      let bCol = b.base + j * b.colStride
-      // Two independent accumulators hide the latency of the additions.
-      var s0 = SIMD4<Double>()
-      var s1 = s0
+    var j = 0
+    // Four columns side by side: four independent chains of additions keep the adder busy.
+    // Each column's dot product is still the one `dot` below computes, operation for
+    // operation.
+    while j + 4 <= n {
+      let b0 = b.base + j * b.colStride
+      let b1 = b0 + b.colStride
+      let b2 = b1 + b.colStride
+      let b3 = b2 + b.colStride
+      var s00 = SIMD4<Double>()
+      var s01 = s00
+      var s10 = s00
+      var s11 = s00
+      var s20 = s00
+      var s21 = s00
+      var s30 = s00
+      var s31 = s00
       var p = 0
       while p + 8 <= k {
-        s0 += load4(aRow + p) * load4(bCol + p)
-        s1 += load4(aRow + p + 4) * load4(bCol + p + 4)
+        let x0 = load4(aRow + p)
+        let x1 = load4(aRow + p + 4)
+        s00 += x0 * load4(b0 + p)
+        s01 += x1 * load4(b0 + p + 4)
+        s10 += x0 * load4(b1 + p)
+        s11 += x1 * load4(b1 + p + 4)
+        s20 += x0 * load4(b2 + p)
+        s21 += x1 * load4(b2 + p + 4)
+        s30 += x0 * load4(b3 + p)
+        s31 += x1 * load4(b3 + p + 4)
         p += 8
       }
-      var sum = (s0 + s1).sum()
-      while p < k {
-        sum += aRow[p] * bCol[p]
-        p += 1
-      }
-      c[i * ldc + j] += sum
+      let cRow = c + i * ldc + j
+      cRow[0] += finishDot((s00 + s01).sum(), aRow, b0, from: p, to: k)
+      cRow[1] += finishDot((s10 + s11).sum(), aRow, b1, from: p, to: k)
+      cRow[2] += finishDot((s20 + s21).sum(), aRow, b2, from: p, to: k)
+      cRow[3] += finishDot((s30 + s31).sum(), aRow, b3, from: p, to: k)
+      j += 4
+    }
+    while j < n {
+      c[i * ldc + j] += dot(aRow, b.base + j * b.colStride, count: k)
+      j += 1
     }
   }
 }
 
+/// `Σ x[p] y[p]` with two 4-wide partial sums over blocks of 8, then the rest one by one.
+@inline(__always)
+private func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count k: Int) -> Double {
+  // Two independent accumulators hide the latency of the additions.
+  var s0 = SIMD4<Double>()
+  var s1 = s0
+  var p = 0
+  while p + 8 <= k {
+    s0 += load4(x + p) * load4(y + p)
+    s1 += load4(x + p + 4) * load4(y + p + 4)
+    p += 8
+  }
+  return finishDot((s0 + s1).sum(), x, y, from: p, to: k)
+}
+
+/// Adds the products from `p` to `k` one by one to `sum`.
+@inline(__always)
+private func finishDot(
+  _ sum: Double, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, from p: Int, to k: Int
+) -> Double {
+  var total = sum
+  for q in p..<k { total += x[q] * y[q] }
+  return total
+}
+
 /// Unpacked product as row updates `C[i, :] += A[i, p] * B[p, :]`, for contiguous rows of `B`
-/// (such as `x W` for a single example, or a rank-1 weight gradient).
+/// (such as `x W` for a single example, or a rank-1 weight gradient). A block of a row of `C`
+/// stays in registers while every `p` is added to it, in order.
 private func gemmRowUpdates(
   m: Int, n: Int, k: Int, a: GemmOperand, b: GemmOperand, c: UnsafeMutablePointer<Double>,
   ldc: Int
 ) {
   for i in 0..<m {
     let cRow = c + i * ldc
-    for p in 0..<k {
-      let x = a[i, p]
-      let bRow = b.base + p * b.rowStride
-      var j = 0
-      while j + 4 <= n {
-        add4(load4(bRow + j) * x, to: cRow + j)
-        j += 4
+    var j = 0
+    while j + 32 <= n {
+      var c0 = load8(cRow + j)
+      var c1 = load8(cRow + j + 8)
+      var c2 = load8(cRow + j + 16)
+      var c3 = load8(cRow + j + 24)
+      for p in 0..<k {
+        let x = a[i, p]
+        let bRow = b.base + p * b.rowStride + j
+        c0 += load8(bRow) * x
+        c1 += load8(bRow + 8) * x
+        c2 += load8(bRow + 16) * x
+        c3 += load8(bRow + 24) * x
       }
-      while j < n {
-        cRow[j] += x * bRow[j]
-        j += 1
-      }
+      store8(c0, cRow + j)
+      store8(c1, cRow + j + 8)
+      store8(c2, cRow + j + 16)
+      store8(c3, cRow + j + 24)
+      j += 32
+    }
+    while j + 8 <= n {
+      var c0 = load8(cRow + j)
+      for p in 0..<k { c0 += load8(b.base + p * b.rowStride + j) * a[i, p] }
+      store8(c0, cRow + j)
+      j += 8
+    }
+    while j + 4 <= n {
+      var c0 = load4(cRow + j)
+      for p in 0..<k { c0 += load4(b.base + p * b.rowStride + j) * a[i, p] }
+      UnsafeMutableRawPointer(cRow + j).storeBytes(of: c0, as: SIMD4<Double>.self)
+      j += 4
+    }
+    while j < n {
+      var total = cRow[j]
+      for p in 0..<k { total += a[i, p] * b.base[p * b.rowStride + j] }
+      cRow[j] = total
+      j += 1
     }
   }
 }
