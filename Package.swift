@@ -30,17 +30,21 @@ let requestedUnits = environment["RNNKIT_UNITS"].map {
   Set($0.split(separator: ",").map { "Unit" + $0.trimmingCharacters(in: .whitespaces) })
 }
 
-/// The numeric core, the training library and the units run optimized even in `swift test`'s
-/// debug build (the arithmetic is the same: Swift never reorders or fuses floating-point
-/// operations on its own). On x86-64 the code is compiled for the processor that builds it, so
-/// the matrix product can use its widest vector instructions (AVX2, AVX-512); a build is meant
-/// to run where it was made. Other processors (arm64) use their baseline vector unit.
+/// The numeric core and the training library run optimized even in `swift test`'s debug build
+/// (the arithmetic is the same: Swift never reorders or fuses floating-point operations on its
+/// own). On x86-64 the code is compiled for the processor that builds it, so the matrix
+/// product can use its widest vector instructions (AVX2, AVX-512); a build is meant to run
+/// where it was made. Other processors (arm64) use their baseline vector unit.
 #if arch(x86_64)
   let targetProcessor = ["-target-cpu", "native"]
 #else
   let targetProcessor: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetProcessor)]
+/// The reference solutions run optimized too; the students' exercises are compiled for
+/// debugging, so a mistake stops with the standard library's message ("Index out of range")
+/// and the line, and code runs as written.
+let unitOptimization: [SwiftSetting] = solutionsMode ? optimized : []
 let modeDefines: [SwiftSetting] = solutionsMode ? [.define("RNNKIT_SOLUTIONS")] : []
 
 /// One entry per unit: the module name and the targets it needs (libraries or earlier units).
@@ -99,7 +103,7 @@ for unit in selectedUnits {
       name: unit.name,
       dependencies: dependencies,
       path: "\(unitRoot)/\(unit.name)",
-      swiftSettings: modeDefines + optimized
+      swiftSettings: modeDefines + unitOptimization
     )
   )
   targets.append(.testTarget(name: "\(unit.name)Tests", dependencies: testDependencies))
