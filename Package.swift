@@ -32,7 +32,8 @@ let requestedUnits = environment["RNNKIT_UNITS"].map {
 
 /// The numeric core and the training library run optimized even in `swift test`'s debug build
 /// (the arithmetic is the same: Swift never reorders or fuses floating-point operations on its
-/// own). On x86-64 the code is compiled for the processor that builds it, so the matrix
+/// own). The units are not: a student's mistake stops with the standard library's message
+/// ("Index out of range") and its line, and their code runs as written. On x86-64 the code is compiled for the processor that builds it, so the matrix
 /// product can use its widest vector instructions (AVX2, AVX-512); a build is meant to run
 /// where it was made. Other processors (arm64) use their baseline vector unit.
 #if arch(x86_64)
@@ -41,10 +42,6 @@ let requestedUnits = environment["RNNKIT_UNITS"].map {
   let targetProcessor: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetProcessor)]
-/// The reference solutions run optimized too; the students' exercises are compiled for
-/// debugging, so a mistake stops with the standard library's message ("Index out of range")
-/// and the line, and code runs as written.
-let unitOptimization: [SwiftSetting] = solutionsMode ? optimized : []
 let modeDefines: [SwiftSetting] = solutionsMode ? [.define("RNNKIT_SOLUTIONS")] : []
 
 /// One entry per unit: the module name and the targets it needs (libraries or earlier units).
@@ -103,7 +100,7 @@ for unit in selectedUnits {
       name: unit.name,
       dependencies: dependencies,
       path: "\(unitRoot)/\(unit.name)",
-      swiftSettings: modeDefines + unitOptimization
+      swiftSettings: modeDefines
     )
   )
   targets.append(.testTarget(name: "\(unit.name)Tests", dependencies: testDependencies))
