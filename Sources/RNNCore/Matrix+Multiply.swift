@@ -83,7 +83,7 @@ struct GemmOperand {
 ///
 /// - a `kc x nc` block of `B` is copied ("packed") into `nr`-wide column strips, each read
 ///   front to back; the whole block sits in the last-level cache and one strip (`kc x nr`,
-///   8 KB) in L1;
+///   16 KB) in L1;
 /// - an `mc x kc` block of `A` is packed into `mr`-tall row strips that stay in L2 (192 KB)
 ///   while every strip of `B` passes over them;
 /// - the micro-kernel multiplies one `A` strip by one `B` strip, keeping the whole `mr x nr`
@@ -93,8 +93,10 @@ struct GemmOperand {
 /// Packing also pads edge strips with zeros (the kernel always does full tiles) and is the only
 /// code that sees the operands' layout, so transposed operands cost nothing extra.
 ///
-/// `4 x 4` tiles of `SIMD4<Double>` measured as fast as larger tiles on x86-64 (16 vector
-/// registers) and leave room to spare on arm64 (32). The sizes are multiples of the tile sizes.
+/// A `6 x 8` tile is six `SIMD8<Double>` accumulators: twelve of the sixteen AVX2 registers,
+/// six of AVX-512's thirty-two, twenty-four of arm64's thirty-two 2-wide ones, leaving room for
+/// the loaded strip of `B` everywhere; an `8 x 8` tile measured no faster with AVX-512 and
+/// would not fit AVX2. The block sizes are multiples of the tile sizes.
 enum GemmBlocking {
   static let mr = 6
   static let nr = 8
