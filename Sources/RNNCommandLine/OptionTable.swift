@@ -139,7 +139,7 @@ public struct CommandOption<Options>: Sendable {
   }
 
   /// `--help`, listed in the help text; ``OptionTable/parse(_:into:)`` handles it itself.
-  public static var help: Self {
+  public static var helpFlag: Self {
     Self(names: ["--help"], valueName: nil, help: ["show this text"]) { _, _, _ in }
   }
 
@@ -178,12 +178,11 @@ public struct CommandOption<Options>: Sendable {
     _ name: String, _ valueName: String, help: String...,
     set: @escaping @Sendable (inout Options, Double) -> Void
   ) -> Self {
-    Self(names: [name], valueName: valueName, help: help) { options, value, given in
-      guard let x = Double(value), x > 0, x.isFinite else {
-        throw UsageError("\(given) needs a positive number, got '\(value)'")
-      }
-      set(&options, x)
-    }
+    var option = number(
+      name, valueName, requirement: "a positive number", where: { $0 > 0 && $0.isFinite },
+      set: set)
+    option.help = help
+    return option
   }
 
   /// A number accepted by `isValid`; `requirement` completes "needs ..." in the error

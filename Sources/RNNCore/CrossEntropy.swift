@@ -37,8 +37,8 @@ public enum CrossEntropy {
             label >= 0 && label < width,
             "CrossEntropy: target \(label) in row \(i) is outside 0..<\(width)")
           let lse = Softmax.probabilities(
-            UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]),
-            into: UnsafeMutableBufferPointer(rebasing: target[(i * width)..<((i + 1) * width)]))
+            source.row(i, width: width),
+            into: target.row(i, width: width))
           total += lse - source[i * width + label]
           target[i * width + label] -= 1
         }
@@ -62,7 +62,7 @@ public enum CrossEntropy {
         shapePrecondition(
           target >= 0 && target < width,
           "CrossEntropy: target \(target) in row \(i) is outside 0..<\(width)")
-        let row = UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)])
+        let row = source.row(i, width: width)
         total += Softmax.logSumExp(row) - row[target]
       }
     }

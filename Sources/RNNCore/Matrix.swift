@@ -200,3 +200,14 @@ public func formatNumber(_ x: Double) -> String {
   if x.isInfinite { return x > 0 ? "inf" : "-inf" }
   return String(format: "%.6g", x)
 }
+
+/// A whole number with its thousands grouped for reading: `1234567` as `"1,234,567"`.
+public func groupedThousands(_ value: Int) -> String {
+  let digits = String(value.magnitude)
+  var out = ""
+  for (i, digit) in digits.enumerated() {
+    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+    out.append(digit)
+  }
+  return (value < 0 ? "-" : "") + out
+}

@@ -84,8 +84,8 @@ extension Matrix {
       out.withUnsafeMutableBufferPointer { target in
         for i in 0..<rows {
           _ = Softmax.probabilities(
-            UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]),
-            into: UnsafeMutableBufferPointer(rebasing: target[(i * width)..<((i + 1) * width)]))
+            source.row(i, width: width),
+            into: target.row(i, width: width))
         }
       }
     }
@@ -104,9 +104,25 @@ extension Matrix {
     let width = cols
     let values = storage.withUnsafeBufferPointer { source in
       (0..<rows).map { i in
-        Softmax.logSumExp(UnsafeBufferPointer(rebasing: source[(i * width)..<((i + 1) * width)]))
+        Softmax.logSumExp(source.row(i, width: width))
       }
     }
     return Matrix(column: values)
+  }
+}
+
+extension UnsafeBufferPointer where Element == Double {
+  /// Row `i` of a row-major matrix of rows `width` long stored here.
+  @inline(__always)
+  func row(_ i: Int, width: Int) -> UnsafeBufferPointer<Double> {
+    UnsafeBufferPointer(rebasing: self[(i * width)..<((i + 1) * width)])
+  }
+}
+
+extension UnsafeMutableBufferPointer where Element == Double {
+  /// Row `i` of a row-major matrix of rows `width` long stored here.
+  @inline(__always)
+  func row(_ i: Int, width: Int) -> UnsafeMutableBufferPointer<Double> {
+    UnsafeMutableBufferPointer(rebasing: self[(i * width)..<((i + 1) * width)])
   }
 }

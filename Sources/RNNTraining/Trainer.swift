@@ -270,14 +270,3 @@ public struct LanguageModelTrainer<Model: TrainableLanguageModel> {
     return history
   }
 }
-
-/// `1234567` as `"1,234,567"`.
-func groupedThousands(_ value: Int) -> String {
-  let digits = String(abs(value))
-  var out = ""
-  for (i, digit) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-    out.append(digit)
-  }
-  return (value < 0 ? "-" : "") + out
-}

@@ -47,7 +47,7 @@ private let benchOptionTable = OptionTable<BenchOptions>(
         .integer(
           "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
         ) { $0.threads = $1 },
-        .help,
+        .helpFlag,
       ])
   ], nameColumn: 18)
 
@@ -94,8 +94,8 @@ private func measureProducts(repetitions: Int, threads: Int) {
       toLength: 12, withPad: " ", startingAt: 0)
     print(
       "  \(dims) \(shape.label.padding(toLength: 5, withPad: " ", startingAt: 0))"
-        + " \(fixed(rate, digits: 2).leftPadded(6)) GFLOP/s"
-        + "  \(fixed(seconds * 1e6, digits: 1).leftPadded(8)) µs  \(shape.use)")
+        + " \(fixed(rate, digits: 2).rightAligned(6)) GFLOP/s"
+        + "  \(fixed(seconds * 1e6, digits: 1).rightAligned(8)) µs  \(shape.use)")
   }
   let batch = 32
   let input = 256
@@ -160,12 +160,6 @@ private let benchProductShapes:
     (512, 128, 32, true, false, "Aᵀ B", "weight gradient (∂L/∂a)ᵀ x", true),
     (32, 128, 128, false, true, "A Bᵀ", "Elman step h Wᵀ (H 128)", true),
   ]
-
-extension String {
-  fileprivate func leftPadded(_ width: Int) -> String {
-    count >= width ? self : String(repeating: " ", count: width - count) + self
-  }
-}
 
 private func fixed(_ value: Double, digits: Int) -> String {
   String(format: "%.\(digits)f", value)

@@ -122,7 +122,7 @@ private let trainBenchOptionTable = OptionTable<TrainBenchOptions>(sections: [
       .integer(
         "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
       ) { $0.threads = $1 },
-      .help,
+      .helpFlag,
     ])
 ])
 
@@ -209,11 +209,11 @@ private func benchTrain(_ options: TrainBenchOptions) throws {
       print(
         (label.count < 36 ? label.padding(toLength: 36, withPad: " ", startingAt: 0) : label + " ")
           + model.padding(toLength: 7, withPad: " ", startingAt: 0)
-          + groupedDigits(Int(fields[0].rounded())).rightAligned(11)
+          + groupedThousands(Int(fields[0].rounded())).rightAligned(11)
           + String(format: "%.2f", fields[1] * 1e3).rightAligned(11)
           + String(format: "%.1f", fields[2]).rightAligned(10)
           + String(format: "(%.1f)", fields[3]).rightAligned(12)
-          + groupedDigits(Int(fields[4])).rightAligned(12))
+          + groupedThousands(Int(fields[4])).rightAligned(12))
     }
   }
 }
@@ -345,21 +345,4 @@ private func peakResidentMiB() -> Double {
     getrusage(RUSAGE_SELF, &usage)
     return Double(usage.ru_maxrss) / (1024 * 1024)  // bytes
   #endif
-}
-
-private func groupedDigits(_ value: Int) -> String {
-  let digits = String(value)
-  var out = ""
-  for (i, digit) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-    out.append(digit)
-  }
-  return out
-}
-
-extension String {
-  /// Right-aligned in a field of `width` characters.
-  fileprivate func rightAligned(_ width: Int) -> String {
-    count >= width ? " " + self : String(repeating: " ", count: width - count) + self
-  }
 }

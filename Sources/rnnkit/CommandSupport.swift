@@ -56,3 +56,11 @@ func readText(_ path: String) throws -> String {
     throw CommandFailure.input(error.description)
   }
 }
+
+extension String {
+  /// Right-aligned in a column of `width` characters, for tables; a longer text keeps one
+  /// space before it so columns never run together.
+  func rightAligned(_ width: Int) -> String {
+    count >= width ? " " + self : String(repeating: " ", count: width - count) + self
+  }
+}

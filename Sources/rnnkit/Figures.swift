@@ -95,7 +95,7 @@ private let figuresOptionTable = OptionTable<FiguresOptions>(
         .flag("--list", help: "print every figure with its lecture and write nothing") {
           $0.listOnly = true
         },
-        .help,
+        .helpFlag,
       ])
   ], nameColumn: 14)
 

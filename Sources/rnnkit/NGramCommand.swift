@@ -148,7 +148,7 @@ private let ngramOptionTable = OptionTable<NGramOptions>(
           help: "print the probability of every token of the sentence TEXT; repeat",
           "the option for several sentences"
         ) { $0.scores.append($1) },
-        .help,
+        .helpFlag,
       ]),
   ], nameColumn: 20)
 
@@ -263,7 +263,7 @@ private func runNGram(_ options: NGramOptions) throws {
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
   if let counts = countsOf(model) {
     let perOrder = counts.distinctNGramsPerOrder.enumerated()
-      .map { "\($0.offset + 1)-grams \(grouped($0.element))" }.joined(separator: ", ")
+      .map { "\($0.offset + 1)-grams \(groupedThousands($0.element))" }.joined(separator: ", ")
     print(
       "n-grams stored: \(perOrder) (about \(megabytes(counts.approximateMemoryBytes)) MB); "
         + "trained in \(String(format: "%.2f", seconds)) s")
@@ -280,8 +280,8 @@ private func runNGram(_ options: NGramOptions) throws {
     let words = test.reduce(0) { $0 + $1.count }
     let oov = test.reduce(0) { total, s in total + s.filter { !vocabulary.contains($0) }.count }
     print(
-      "test text: \(source): \(grouped(test.count)) sentences, \(grouped(words)) words + "
-        + "\(grouped(test.count)) </s> = \(grouped(words + test.count)) tokens")
+      "test text: \(source): \(groupedThousands(test.count)) sentences, \(groupedThousands(words)) words + "
+        + "\(groupedThousands(test.count)) </s> = \(groupedThousands(words + test.count)) tokens")
     print("OOV rate: \(percent(oov, words)) of test words (\(oov) of \(words)) read as <unk>")
     let report = model.evaluate(test.map(vocabulary.encode))
     print(perplexityLine(report))
@@ -369,21 +369,11 @@ private func formatPerplexity(_ value: Double) -> String {
 
 private func sizes(_ sentences: [[String]]) -> String {
   let tokens = sentences.reduce(0) { $0 + $1.count }
-  return "\(grouped(sentences.count)) sentences, \(grouped(tokens)) tokens"
+  return "\(groupedThousands(sentences.count)) sentences, \(groupedThousands(tokens)) tokens"
 }
 
 private func percent(_ part: Int, _ whole: Int) -> String {
   whole == 0 ? "0.00%" : String(format: "%.2f%%", 100 * Double(part) / Double(whole))
-}
-
-private func grouped(_ n: Int) -> String {
-  let digits = String(n)
-  var out = ""
-  for (i, c) in digits.enumerated() {
-    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-    out.append(c)
-  }
-  return out
 }
 
 private func megabytes(_ bytes: Int) -> String {
@@ -430,7 +420,7 @@ private let ngramBenchOptionTable = OptionTable<NGramBenchOptions>(
         .integer(
           "--repetitions", "N", atLeast: 1, help: "timed runs, the median is reported (default 5)"
         ) { $0.repetitions = $1 },
-        .help,
+        .helpFlag,
       ])
   ], nameColumn: 18)
 
@@ -463,8 +453,8 @@ private func measureCounting(tokens: Int, order: Int, repetitions: Int) {
     seed += 1
   }
   print(
-    "rnnkit bench ngram: order \(order), \(grouped(drawn)) tokens "
-      + "(\(grouped(sentences.count)) synthetic sentences), median of \(repetitions) runs")
+    "rnnkit bench ngram: order \(order), \(groupedThousands(drawn)) tokens "
+      + "(\(groupedThousands(sentences.count)) synthetic sentences), median of \(repetitions) runs")
 
   var times: [Double] = []
   var counts = NGramCounts(order: order, vocabularySize: vocabulary.count)
@@ -478,10 +468,10 @@ private func measureCounting(tokens: Int, order: Int, repetitions: Int) {
   times.sort()
   let median = times[times.count / 2]
   let perOrder = counts.distinctNGramsPerOrder.enumerated()
-    .map { "\($0.offset + 1)-grams \(grouped($0.element))" }.joined(separator: ", ")
+    .map { "\($0.offset + 1)-grams \(groupedThousands($0.element))" }.joined(separator: ", ")
   print(
     "counting: \(String(format: "%.3f", median)) s, "
-      + "\(grouped(Int(Double(counts.tokenCount) / median))) tokens per second")
+      + "\(groupedThousands(Int(Double(counts.tokenCount) / median))) tokens per second")
   print("  stored \(perOrder), about \(megabytes(counts.approximateMemoryBytes)) MB")
 
   let modelStart = DispatchTime.now().uptimeNanoseconds
@@ -493,8 +483,8 @@ private func measureCounting(tokens: Int, order: Int, repetitions: Int) {
   print(
     "Kneser-Ney: continuation counts in "
       + "\(String(format: "%.3f", Double(scoreStart - modelStart) * 1e-9)) s; scoring "
-      + "\(grouped(report.tokens)) tokens in \(String(format: "%.3f", scoreSeconds)) s, "
-      + "\(grouped(Int(Double(report.tokens) / scoreSeconds))) tokens per second "
+      + "\(groupedThousands(report.tokens)) tokens in \(String(format: "%.3f", scoreSeconds)) s, "
+      + "\(groupedThousands(Int(Double(report.tokens) / scoreSeconds))) tokens per second "
       + "(training-set perplexity \(String(format: "%.2f", report.perplexity)))")
 
   let target = 2.0

@@ -67,7 +67,7 @@ let sampleOptionTable = OptionTable<SampleOptions>(sections: [
         "suggest)"
       ) { $0.allowUnknown = true },
       .seed("--seed", "S", help: "random seed (default 1)") { $0.seed = $1 },
-      .help,
+      .helpFlag,
     ])
 ])
 

@@ -203,7 +203,7 @@ let trainOptionTable = OptionTable<TrainOptions>(sections: [
         "--curve", "PATH", help: "where to draw the learning curve, SVG (default:",
         "<name>-<model>.curve.svg)"
       ) { $0.curve = $1 },
-      .help,
+      .helpFlag,
     ]),
 ])
 

@@ -40,7 +40,7 @@ final class OptionTableTests: XCTestCase {
           .flag("--words", help: "word level") { $0.words = true },
           .text("--score", "TEXT", help: "repeatable") { $0.scores.append($1) },
           .text("--a-very-long-option-name", "VALUE", help: "starts on the next line") { _, _ in },
-          .help,
+          .helpFlag,
         ]),
     ], nameColumn: 16)
 
