@@ -43,26 +43,36 @@ final class MatrixMultiplyTests: XCTestCase {
     return (a, b)
   }
 
+  /// Calls `body` with operands for each of the four layouts of an `m x k` by `k x n` product,
+  /// the two flags, and a description for failure messages.
+  private static func forEveryLayout(
+    m: Int, n: Int, k: Int, rng: inout RandomSource,
+    _ body: (Matrix, Matrix, Bool, Bool, String) -> Void
+  ) {
+    for transposeSelf in [false, true] {
+      for transposeOther in [false, true] {
+        let (a, b) = operands(
+          m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
+          rng: &rng)
+        body(
+          a, b, transposeSelf, transposeOther,
+          "\(m)x\(k) times \(k)x\(n), transposeSelf \(transposeSelf), "
+            + "transposeOther \(transposeOther)")
+      }
+    }
+  }
+
   private func checkAgainstReference(
     m: Int, n: Int, k: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line
   ) {
     var rng = RandomSource(seed: seed)
-    for transposeSelf in [false, true] {
-      for transposeOther in [false, true] {
-        let (a, b) = Self.operands(
-          m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
-          rng: &rng)
-        let product = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-        let expected = Self.reference(
-          a, b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-        // Entries are sums of k products of standard normals, so rounding error grows with k.
-        let tolerance = 1e-12 * Double(max(k, 1))
-        assertClose(
-          product, expected, tolerance: tolerance,
-          "\(m)x\(k) times \(k)x\(n), transposeSelf \(transposeSelf), "
-            + "transposeOther \(transposeOther)",
-          file: file, line: line)
-      }
+    Self.forEveryLayout(m: m, n: n, k: k, rng: &rng) { a, b, transposeSelf, transposeOther, what in
+      let product = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+      let expected = Self.reference(
+        a, b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+      // Entries are sums of k products of standard normals, so rounding error grows with k.
+      let tolerance = 1e-12 * Double(max(k, 1))
+      assertClose(product, expected, tolerance: tolerance, what, file: file, line: line)
     }
   }
 
@@ -99,19 +109,12 @@ final class MatrixMultiplyTests: XCTestCase {
       (4, 4, 4), (5, 7, 20), (4, 9, 33), (6, 8, 5), (13, 17, 64), (32, 128, 128), (50, 9, 256),
     ]
     for (m, n, k) in shapes {
-      for transposeSelf in [false, true] {
-        for transposeOther in [false, true] {
-          let (a, b) = Self.operands(
-            m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
-            rng: &rng)
-          let product = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-          let expected = Self.reference(
-            a, b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-          XCTAssertEqual(
-            product.storage, expected.storage,
-            "\(m)x\(k) times \(k)x\(n), transposeSelf \(transposeSelf), "
-              + "transposeOther \(transposeOther)")
-        }
+      Self.forEveryLayout(m: m, n: n, k: k, rng: &rng) {
+        a, b, transposeSelf, transposeOther, what in
+        let product = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+        let expected = Self.reference(
+          a, b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+        XCTAssertEqual(product.storage, expected.storage, what)
       }
     }
   }
@@ -124,22 +127,14 @@ final class MatrixMultiplyTests: XCTestCase {
     let shapes = [(32, 512, 128), (512, 128, 32), (300, 12, 300), (20, 1000, 40), (97, 101, 300)]
     defer { MatrixThreads.count = 1 }
     for (m, n, k) in shapes {
-      for transposeSelf in [false, true] {
-        for transposeOther in [false, true] {
-          let (a, b) = Self.operands(
-            m: m, n: n, k: k, transposeSelf: transposeSelf, transposeOther: transposeOther,
-            rng: &rng)
-          MatrixThreads.count = 1
-          let single = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-          for threads in [2, 3] {
-            MatrixThreads.count = threads
-            let split = a.matmul(
-              b, transposeSelf: transposeSelf, transposeOther: transposeOther)
-            XCTAssertEqual(
-              split.storage, single.storage,
-              "\(threads) threads, \(m)x\(k) times \(k)x\(n), transposeSelf "
-                + "\(transposeSelf), transposeOther \(transposeOther)")
-          }
+      Self.forEveryLayout(m: m, n: n, k: k, rng: &rng) {
+        a, b, transposeSelf, transposeOther, what in
+        MatrixThreads.count = 1
+        let single = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+        for threads in [2, 3] {
+          MatrixThreads.count = threads
+          let split = a.matmul(b, transposeSelf: transposeSelf, transposeOther: transposeOther)
+          XCTAssertEqual(split.storage, single.storage, "\(threads) threads, \(what)")
         }
       }
     }
