@@ -53,6 +53,7 @@ let units: [(name: String, dependencies: [String])] = [
   ("Unit04", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
   ("Unit05", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
   ("Unit06", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03", "Unit05"]),
+  ("Unit07", ["RNNCore", "RNNTraining", "RNNData"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.

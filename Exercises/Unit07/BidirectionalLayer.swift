@@ -1,0 +1,130 @@
+import RNNCore
+import RNNTraining
+
+/// A bidirectional recurrent layer: one cell reads each sequence left to right, a second cell
+/// with its own weights reads it right to left, and the output at step `t` is both hidden
+/// vectors side by side:
+///
+///     h→_t = forwardCell(x_t, h→_{t-1})          t = 1, ..., n    (h→_0 given)
+///     h←_t = backwardCell(x_t, h←_{t+1})         t = n, ..., 1    (h←_{n+1} given)
+///     output_t = [h→_t ; h←_t]                   (B x (H→ + H←))
+///
+/// where `n = lengths[b]` is the sequence's own length: the right-to-left reading starts at
+/// its last real token, never at padding. Outputs are zero at padding.
+///
+/// The two cells may be of different types and sizes (any ``BackpropagatingCell``: Elman, GRU,
+/// LSTM); both read inputs of the same width. Parameter blocks: the forward cell's blocks
+/// prefixed with `forward.`, then the backward cell's prefixed with `backward.`.
+public struct BidirectionalLayer<Forward: BackpropagatingCell, Backward: BackpropagatingCell>:
+  SequenceLayer
+{
+  /// The left-to-right cell.
+  public var forwardCell: Forward
+  /// The right-to-left cell.
+  public var backwardCell: Backward
+
+  /// What the forward pass keeps for the backward pass.
+  public struct Cache: Sendable {
+    /// The left-to-right cell's step caches, `forwardSteps[t]` for step `t`.
+    public var forwardSteps: [Forward.StepCache]
+    /// The right-to-left cell's step caches in the order that cell ran them:
+    /// `backwardSteps[k]` is the cell's `k`-th step, which for row `b` read the token at
+    /// position `lengths[b] - 1 - k` (or padding when `k >= lengths[b]`).
+    public var backwardSteps: [Backward.StepCache]
+    /// The lengths of the batch's sequences.
+    public var lengths: [Int]
+  }
+
+  /// A layer of two cells that read inputs of the same width.
+  public init(forward: Forward, backward: Backward) {
+    precondition(
+      forward.inputSize == backward.inputSize,
+      "BidirectionalLayer: the forward cell reads \(forward.inputSize) inputs and the backward "
+        + "cell \(backward.inputSize); both directions read the same x_t")
+    self.forwardCell = forward
+    self.backwardCell = backward
+  }
+
+  public var inputSize: Int { forwardCell.inputSize }
+  /// `H→ + H←`.
+  public var outputSize: Int { forwardCell.hiddenSize + backwardCell.hiddenSize }
+
+  public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
+    try forwardCell.visitParameters { name, m in try body("forward." + name, &m) }
+    try backwardCell.visitParameters { name, m in try body("backward." + name, &m) }
+  }
+
+  public func forward(
+    sequence inputs: [Matrix], lengths: [Int]
+  ) -> (
+    outputs: [Matrix], cache: Cache
+  ) {
+    forward(inputs, lengths: lengths, initialStates: nil)
+  }
+
+  public func backward(
+    sequence cache: Cache, outputGradients: [Matrix]
+  ) -> (inputGradients: [Matrix], gradients: Self) {
+    let result = backward(cache, outputGradients: outputGradients)
+    return (result.inputGradients, result.gradients)
+  }
+
+  /// Runs both directions over a batch.
+  ///
+  /// - Parameters:
+  ///   - inputs: `T` matrices `x_t`, each `B x inputSize`.
+  ///   - lengths: `B` lengths in `0...T`.
+  ///   - initialStates: the left-to-right cell's `h→_0` and the right-to-left cell's
+  ///     `h←_{n+1}` (the state before it reads a sequence's last token), `B` rows each; `nil`
+  ///     for zero states.
+  /// - Returns: `T` outputs `B x (H→ + H←)`, `[h→_t ; h←_t]` in each row (zero at padding),
+  ///   and the cache.
+  public func forward(
+    _ inputs: [Matrix], lengths: [Int],
+    initialStates: (forward: Forward.State, backward: Backward.State)?
+  ) -> (outputs: [Matrix], cache: Cache) {
+    checkLengths(lengths, of: inputs, "BidirectionalLayer.forward")
+    if let states = initialStates {
+      shapePrecondition(
+        states.forward.hidden.rows == lengths.count
+          && states.forward.hidden.cols == forwardCell.hiddenSize
+          && states.backward.hidden.rows == lengths.count
+          && states.backward.hidden.cols == backwardCell.hiddenSize,
+        "BidirectionalLayer.forward: initial states \(states.forward.hidden.shapeDescription) "
+          + "and \(states.backward.hidden.shapeDescription) for \(lengths.count) sequences and "
+          + "hidden sizes \(forwardCell.hiddenSize), \(backwardCell.hiddenSize)")
+    }
+    // Exercise 07.4: BidirectionalLayer.forward.
+    // Read Lectures/07-bidirectional-deep-rnns.md §3, then replace this stub with your code.
+    notImplemented(
+      "07.4", "BidirectionalLayer.forward", lecture: "Lectures/07-bidirectional-deep-rnns.md §3")
+  }
+
+  /// Backpropagation through time in both directions.
+  ///
+  /// - Parameters:
+  ///   - cache: the forward run's cache.
+  ///   - outputGradients: `T` matrices `B x (H→ + H←)`, `∂L/∂output_t`; rows at padding are
+  ///     ignored (those outputs are constant zeros).
+  /// - Returns: `∂L/∂x_t` (`T` matrices `B x inputSize`, the sum of what both directions send
+  ///   back; zero rows at padding), the gradients with respect to both initial states, and a
+  ///   layer whose cells hold `∂L/∂block` for every block.
+  public func backward(
+    _ cache: Cache, outputGradients: [Matrix]
+  ) -> (
+    inputGradients: [Matrix],
+    initialStateGradients: (forward: Forward.State, backward: Backward.State),
+    gradients: Self
+  ) {
+    shapePrecondition(
+      outputGradients.count == cache.forwardSteps.count
+        && outputGradients.allSatisfy { $0.cols == outputSize },
+      "BidirectionalLayer.backward: \(outputGradients.count) output gradients of shapes "
+        + "\(outputGradients.map(\.shapeDescription)) for \(cache.forwardSteps.count) steps of "
+        + "width \(outputSize)")
+    // Exercise 07.5: BidirectionalLayer.backward.
+    // Read Lectures/07-bidirectional-deep-rnns.md §3, then replace this stub with your code.
+    notImplemented(
+      "07.5", "BidirectionalLayer.backward", lecture: "Lectures/07-bidirectional-deep-rnns.md §3")
+  }
+}
