@@ -51,8 +51,20 @@ extension SequenceTagger {
     gradientTransform: ((inout Self) -> Void)? = nil,
     progress: (TaggerProgress) -> Bool = { _ in true }
   ) {
-    var rng = RandomSource(seed: options.seed)
     var optimizer = Adam(learningRate: options.learningRate)
+    train(
+      on: sentences, options: options, optimizer: &optimizer, reportEvery: reportEvery,
+      gradientTransform: gradientTransform, progress: progress)
+  }
+
+  /// Trains like ``train(on:options:reportEvery:gradientTransform:progress:)`` with another
+  /// optimizer (its learning rate replaces `options.learningRate`).
+  public mutating func train<O: Optimizer>(
+    on sentences: [EncodedSentence], options: TaggerTrainingOptions, optimizer: inout O,
+    reportEvery: Int = 50, gradientTransform: ((inout Self) -> Void)? = nil,
+    progress: (TaggerProgress) -> Bool = { _ in true }
+  ) {
+    var rng = RandomSource(seed: options.seed)
     let batchSize = max(1, options.batchSize)
     for epoch in 1...max(1, options.epochs) {
       let batches = Self.batches(sentences, size: batchSize, rng: &rng)

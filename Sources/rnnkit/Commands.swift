@@ -25,5 +25,10 @@ struct RNNKitCommand: Sendable {
     RNNKitCommand(
       name: "sample", summary: "sample text from a trained recurrent language model",
       run: { runSample($0) }),
+    RNNKitCommand(
+      name: "tag",
+      summary:
+        "train a sequence tagger (bidirectional, stacked, CRF) on CoNLL files; tag text (unit 07)",
+      run: { runTag($0) }),
   ]
 }
