@@ -64,3 +64,17 @@ extension String {
     count >= width ? " " + self : String(repeating: " ", count: width - count) + self
   }
 }
+
+/// Makes standard output line-buffered even into a pipe or a file (the C library buffers whole
+/// blocks there), so the progress lines of a long run show as it trains. The C `stdout`
+/// variable is looked up by name: Swift 6 does not let code read a mutable C global directly.
+func lineBufferStandardOutput() {
+  #if canImport(Glibc)
+    let symbol = dlsym(nil, "stdout")  // nil: RTLD_DEFAULT
+  #else
+    let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "__stdoutp")  // RTLD_DEFAULT
+  #endif
+  guard let symbol else { return }
+  let stream = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
+  if let stream { setvbuf(stream, nil, _IOLBF, 0) }
+}

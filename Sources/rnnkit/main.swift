@@ -25,8 +25,7 @@ let topLevelHelp = """
   """
 
 keepFreedMemoryForReuse()
-// Line by line even into a pipe or a file, so progress shows while a long run trains.
-setvbuf(stdout, nil, _IOLBF, 0)
+lineBufferStandardOutput()
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, !["-h", "--help", "help"].contains(name) else {
   print(topLevelHelp)
