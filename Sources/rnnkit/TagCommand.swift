@@ -313,7 +313,7 @@ struct TrainTaggerTask: TaggerTask {
 
     let tokens = train.reduce(0) { $0 + $1.words.count }
     print(
-      "training a \(shape.describe) tagger on \(data.label): \(train.count) sentences "
+      "training a tagger (\(shape.describe)) on \(data.label): \(train.count) sentences "
         + "(\(groupedThousands(tokens)) tokens), \(valid.count) validation, \(test.count) test")
     print(
       "V = \(vocabulary.count) words (\(shape.lowercase ? "lowercased" : "as written")), "
