@@ -27,10 +27,10 @@ public struct LinearChainCRF: Parameterized, Sendable {
   public init(transitions: Matrix, start: Matrix, end: Matrix) {
     let k = transitions.rows
     shapePrecondition(
-      transitions.cols == k && start.rows == 1 && start.cols == k && end.rows == 1
+      k >= 1 && transitions.cols == k && start.rows == 1 && start.cols == k && end.rows == 1
         && end.cols == k,
-      "LinearChainCRF: transitions \(transitions.shapeDescription) must be KxK with start and "
-        + "end 1xK; got start \(start.shapeDescription), end \(end.shapeDescription)")
+      "LinearChainCRF: transitions \(transitions.shapeDescription) must be KxK (K ≥ 1) with "
+        + "start and end 1xK; got start \(start.shapeDescription), end \(end.shapeDescription)")
     self.transitions = transitions
     self.start = start
     self.end = end
