@@ -45,6 +45,13 @@ let lectureFigures: [LectureFigure] = [
   LectureFigure(name: "06-lstm-cell.svg", lecture: "06", make: { lstmCellDiagram() }),
   LectureFigure(name: "06-lstm-gates.svg", lecture: "06", make: { lstmGatesFigure() }),
   LectureFigure(name: "06-forget-bias.svg", lecture: "06", make: { lstmForgetBiasFigure() }),
+  LectureFigure(
+    name: "07-tagger-comparison.svg", lecture: "07", make: { taggerComparisonFigure() }),
+  LectureFigure(
+    name: "07-crf-transitions.svg", lecture: "07", make: { crfTransitionsFigure() }),
+  LectureFigure(name: "07-crf-repair.svg", lecture: "07", make: { crfRepairFigure() }),
+  LectureFigure(
+    name: "07-depth-equal-budget.svg", lecture: "07", make: { depthAtEqualBudgetFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"
