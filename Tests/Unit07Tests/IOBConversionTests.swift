@@ -36,6 +36,9 @@ final class IOB2ConversionTests: XCTestCase {
         self.convert("I-PER I-PER O I-LOC"), "B-PER I-PER O B-LOC",
         "an I-X that opens a span (first tag, or after O) becomes B-X. \(self.hint)")
       assertEqual(self.convert("O O I-ORG"), "O O B-ORG", "I-ORG after O. \(self.hint)")
+      assertEqual(
+        self.convert("I-PER O I-PER"), "B-PER O B-PER",
+        "an O ends the span: the next I-PER opens a new one. \(self.hint)")
     }
   }
 
