@@ -266,7 +266,10 @@ final class Unit07LayerHiddenTests: XCTestCase {
         let scores = (0..<shape.steps).map { _ in
           Matrix.gaussian(shape.lengths.count, tagCount, std: scale, rng: &rng)
         }
-        let tags = shape.lengths.map { n in (0..<n).map { _ in rng.int(below: tagCount) } }
+        // A tag at every step (padding too), as a loader that pads its tags would give.
+        let tags = shape.lengths.map { _ in
+          (0..<shape.steps).map { _ in rng.int(below: tagCount) }
+        }
         let label = "K = \(tagCount), T = \(shape.steps), lengths \(shape.lengths), scale \(scale)"
         let result = TaggerHead.tokenLoss(scores: scores, tags: tags, lengths: shape.lengths)
         assertFinite(result.loss, "07.8 loss (\(label))")
