@@ -33,6 +33,14 @@ public struct BidirectionalLayer<Forward: BackpropagatingCell, Backward: Backpro
     public var backwardSteps: [Backward.StepCache]
     /// The lengths of the batch's sequences.
     public var lengths: [Int]
+
+    public init(
+      forwardSteps: [Forward.StepCache], backwardSteps: [Backward.StepCache], lengths: [Int]
+    ) {
+      self.forwardSteps = forwardSteps
+      self.backwardSteps = backwardSteps
+      self.lengths = lengths
+    }
   }
 
   /// A layer of two cells that read inputs of the same width.

@@ -13,6 +13,8 @@ public struct StackedLayers<Layer: SequenceLayer>: SequenceLayer {
   public struct Cache: Sendable {
     /// `layers[l]` is what layer `l`'s forward pass returned.
     public var layers: [Layer.Cache]
+
+    public init(layers: [Layer.Cache]) { self.layers = layers }
   }
 
   /// A stack of at least one layer, each reading vectors as wide as the one below writes.

@@ -104,6 +104,11 @@ public struct RecurrentLayer<Cell: BackpropagatingCell>: SequenceLayer {
     public var steps: [Cell.StepCache]
     /// The lengths of the batch's sequences.
     public var lengths: [Int]
+
+    public init(steps: [Cell.StepCache], lengths: [Int]) {
+      self.steps = steps
+      self.lengths = lengths
+    }
   }
 
   /// A layer around `cell`.

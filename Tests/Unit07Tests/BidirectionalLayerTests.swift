@@ -204,8 +204,7 @@ final class BidirectionalForwardTests: XCTestCase {
 }
 
 /// Exercise 07.5: `BidirectionalLayer.backward(_:outputGradients:)`. The cache's steps are
-/// replaced by the test's own forward steps, so these tests only need exercise 07.4 to return
-/// something, not to be right. The reference solution reverses with exercise 07.1.
+/// built from the test's own forward steps, so these tests do not need exercise 07.4.
 final class BidirectionalBackwardTests: XCTestCase {
   let hint =
     "Check BidirectionalLayer.backward (exercise 07.5, \(LayerFixtures.lecture) §3)."
@@ -215,13 +214,11 @@ final class BidirectionalBackwardTests: XCTestCase {
     _ layer: BidirectionalLayer<F, B>, _ inputs: [Matrix], _ lengths: [Int],
     initial: (forward: F.State, backward: B.State)?
   ) -> BidirectionalLayer<F, B>.Cache {
-    var cache = layer.forward(inputs, lengths: lengths, initialStates: initial).cache
     let reference = LayerFixtures.bidirectional(
       layer.forwardCell, layer.backwardCell, inputs, lengths: lengths, initial: initial)
-    cache.forwardSteps = reference.forwardCaches
-    cache.backwardSteps = reference.backwardCaches
-    cache.lengths = lengths
-    return cache
+    return BidirectionalLayer<F, B>.Cache(
+      forwardSteps: reference.forwardCaches, backwardSteps: reference.backwardCaches,
+      lengths: lengths)
   }
 
   func testGradientsMatchGoldenValues() throws {

@@ -128,8 +128,7 @@ final class RecurrentLayerForwardTests: XCTestCase {
 }
 
 /// Exercise 07.3: `RecurrentLayer.backward(sequence:outputGradients:)`. The cache's steps are
-/// replaced by the test's own forward steps, so these tests only need exercise 07.2 to return
-/// something, not to be right.
+/// built from the test's own forward steps, so these tests do not need exercise 07.2.
 final class RecurrentLayerBackwardTests: XCTestCase {
   let hint =
     "Check RecurrentLayer.backward(sequence:outputGradients:) (exercise 07.3, "
@@ -139,14 +138,12 @@ final class RecurrentLayerBackwardTests: XCTestCase {
   static func cache<Cell: BackpropagatingCell>(
     _ layer: RecurrentLayer<Cell>, _ inputs: [Matrix], _ lengths: [Int]
   ) -> RecurrentLayer<Cell>.Cache {
-    var cache = layer.forward(sequence: inputs, lengths: lengths).cache
-    cache.steps =
-      LayerFixtures.run(
+    RecurrentLayer<Cell>.Cache(
+      steps: LayerFixtures.run(
         layer.cell, inputs,
         from: .zeros(batchSize: lengths.count, hiddenSize: layer.cell.hiddenSize)
-      ).caches
-    cache.lengths = lengths
-    return cache
+      ).caches,
+      lengths: lengths)
   }
 
   func testGradientsMatchGoldenValues() throws {

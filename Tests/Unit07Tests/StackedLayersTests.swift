@@ -229,9 +229,9 @@ extension StackFixtures {
 }
 
 /// Exercise 07.7: `StackedLayers.backward(sequence:outputGradients:)`. The first tests stack
-/// the test's own ``MirrorLayer`` and replace the cache's layers by the test's own chained run,
-/// so they only need exercise 07.6 to return something; the last is an integration test that
-/// also needs exercises 07.4 and 07.5.
+/// the test's own ``MirrorLayer`` over a cache built from the test's own chained run, so they do
+/// not need exercise 07.6; the last is an integration test that also needs exercises 07.4, 07.5
+/// and 07.6.
 final class StackedBackwardTests: XCTestCase {
   let hint =
     "Check StackedLayers.backward(sequence:outputGradients:) (exercise 07.7, "
@@ -246,8 +246,8 @@ final class StackedBackwardTests: XCTestCase {
     let inputs = LayerFixtures.inputs()
     let lengths = LayerFixtures.lengths
     let stack = StackedLayers(layers)
-    var cache = stack.forward(sequence: inputs, lengths: lengths).cache
-    cache.layers = StackFixtures.chained(layers, inputs, lengths: lengths).map(\.cache)
+    let cache = StackedLayers<MirrorLayer>.Cache(
+      layers: StackFixtures.chained(layers, inputs, lengths: lengths).map(\.cache))
     return stack.backward(sequence: cache, outputGradients: weights)
   }
 
