@@ -27,8 +27,17 @@ public struct Mutant: Equatable, Sendable {
 ///     replace:
 ///         x.matmul(weight, transposeOther: true)
 ///     end
+///
+/// A catalog of *correct alternatives*, `Grader/Mutants/UnitNN.alternatives`, has the same
+/// format with `alternative:` in place of `mutant:`: each entry rewrites a solution region in
+/// another correct way (another summation order, a loop instead of a matrix helper, ties broken
+/// the other way), and every test must still pass with it in place.
 public enum MutantCatalog {
-  public static func parse(_ text: String, file: String) throws -> [Mutant] {
+  /// The entries of a catalog; `keyword` opens an entry (`mutant`, or `alternative` for a
+  /// catalog of correct alternatives).
+  public static func parse(
+    _ text: String, file: String, keyword: String = "mutant"
+  ) throws -> [Mutant] {
     var mutants: [Mutant] = []
     var current: [String: String] = [:]
     var collecting: String?
@@ -46,13 +55,12 @@ public enum MutantCatalog {
           collected = []
           collecting = line == "replace:" ? "replace" : nil
           if line == "end" {
-            for field in ["mutant", "file", "about", "find", "replace"] where current[field] == nil
-            {
-              throw fail(startLine, "mutant is missing `\(field)`")
+            for field in [keyword, "file", "about", "find", "replace"] where current[field] == nil {
+              throw fail(startLine, "\(keyword) is missing `\(field)`")
             }
             mutants.append(
               Mutant(
-                name: current["mutant"] ?? "", file: current["file"] ?? "",
+                name: current[keyword] ?? "", file: current["file"] ?? "",
                 about: current["about"] ?? "", find: current["find"] ?? "",
                 replace: current["replace"] ?? ""))
             current = [:]
@@ -73,21 +81,21 @@ public enum MutantCatalog {
       }
       let key = String(trimmed[..<colon])
       let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-      guard ["mutant", "file", "about"].contains(key) else {
+      guard [keyword, "file", "about"].contains(key) else {
         throw fail(number, "unknown key `\(key)`")
       }
-      if key == "mutant" {
-        if !current.isEmpty { throw fail(number, "previous mutant has no `end`") }
+      if key == keyword {
+        if !current.isEmpty { throw fail(number, "previous \(keyword) has no `end`") }
         startLine = number
       }
       current[key] = value
     }
     if collecting != nil || !current.isEmpty {
-      throw fail(startLine, "mutant is not closed with `end`")
+      throw fail(startLine, "\(keyword) is not closed with `end`")
     }
     let names = mutants.map(\.name)
     if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-      throw GraderError("\(file): mutant name `\(duplicate)` is used twice")
+      throw GraderError("\(file): \(keyword) name `\(duplicate)` is used twice")
     }
     return mutants
   }

@@ -9,10 +9,16 @@ public struct MutantResult: Sendable {
     case survived
     /// The mutated code does not compile, so the mutant proves nothing.
     case invalid
+    /// A correct alternative: every test passed with it in place, as it should.
+    case accepted
+    /// A correct alternative that a test failed: the tests reject correct code.
+    case rejected
   }
 
   public var unit: String
   public var mutant: Mutant
+  /// Whether `mutant` is a correct alternative (from `UnitNN.alternatives`) rather than a bug.
+  public var isAlternative = false
   public var verdict: Verdict
   /// The tests that failed, or the reason the mutant is invalid.
   public var detail: String
@@ -53,14 +59,24 @@ public struct MutantRunner: Sendable {
     return try MutantCatalog.parse(try readUTF8(url), file: "Grader/Mutants/Unit\(unit).mutants")
   }
 
+  /// Loads the correct alternatives of `unit` (`Grader/Mutants/UnitNN.alternatives`), if any.
+  public func alternatives(unit: String) throws -> [Mutant] {
+    let url = layout.mutants.appendingPathComponent("Unit\(unit).alternatives")
+    guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+    return try MutantCatalog.parse(
+      try readUTF8(url), file: "Grader/Mutants/Unit\(unit).alternatives", keyword: "alternative")
+  }
+
   /// Runs every mutant of the given units.
   public func run(units: [String]) throws -> [MutantResult] {
     let slotCount = max(1, jobs)
     for slot in 0..<slotCount { try syncScratchCopy(slot: slot) }
     var results: [MutantResult] = []
     for unit in units {
-      let mutants = try catalog(unit: unit)
-      if mutants.isEmpty {
+      let bugs = try catalog(unit: unit)
+      let correct = try alternatives(unit: unit)
+      let mutants = bugs + correct
+      if bugs.isEmpty {
         log("Unit \(unit): no mutant catalog")
         continue
       }
@@ -93,12 +109,21 @@ public struct MutantRunner: Sendable {
             return value
           }
           guard index < mutants.count else { return }
-          let result: MutantResult
+          var result: MutantResult
           do {
             result = try runner.check(mutants[index], unit: unit, slot: slot)
           } catch {
             result = MutantResult(
               unit: unit, mutant: mutants[index], verdict: .invalid, detail: "\(error)")
+          }
+          if index >= bugs.count {
+            // A correct alternative must pass every test.
+            result.isAlternative = true
+            switch result.verdict {
+            case .survived: result.verdict = .accepted
+            case .caught: result.verdict = .rejected
+            default: break
+            }
           }
           runner.log(
             "  \(result.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
@@ -107,14 +132,21 @@ public struct MutantRunner: Sendable {
           unitResults.withValue { $0[index] = result }
         }
       }
-      let done = unitResults.withValue { $0 }.compactMap { $0 }
+      let all = unitResults.withValue { $0 }.compactMap { $0 }
+      let done = all.filter { !$0.isAlternative }
       let caught = done.filter { $0.verdict == .caught }.count
       let byPublic = done.filter { !$0.publicCatches.isEmpty }.count
       let byHidden = done.filter { !$0.hiddenCatches.isEmpty }.count
       log(
         "Unit \(unit): \(caught) of \(done.count) caught; by the public tests alone "
           + "\(byPublic) (\(percent(byPublic, done.count))), by the hidden tests \(byHidden)")
-      results += done
+      let others = all.filter(\.isAlternative)
+      if !others.isEmpty {
+        log(
+          "Unit \(unit): \(others.filter { $0.verdict == .accepted }.count) of \(others.count) "
+            + "correct alternatives pass every test")
+      }
+      results += all
     }
     return results
   }

@@ -45,8 +45,11 @@ let help = """
                  kit (never to this tree), build only that unit, run its public and hidden
                  tests against the solutions, and report which tests catch it, with the
                  public tests' catch rate per unit. --jobs N runs N mutants at a time in
-                 separate copies (in .build/grade-mutants, or --scratch DIR). Exits 1 if
-                 any mutant survives.
+                 separate copies (in .build/grade-mutants, or --scratch DIR). Then each
+                 correct alternative from Grader/Mutants/UnitNN.alternatives (the same
+                 format, `alternative:` for `mutant:`: a solution region written another
+                 correct way) must pass every test. Exits 1 if any mutant survives or any
+                 alternative fails.
 
   Options:
     --unit NN    Only unit NN (for example --unit 00); repeat for several units.
@@ -193,13 +196,25 @@ do {
     var runner = MutantRunner(layout: layout)
     runner.jobs = jobs
     runner.scratchRoot = scratchPath.map(resolved)
-    let results = try runner.run(units: units)
+    let all = try runner.run(units: units)
+    let results = all.filter { !$0.isAlternative }
     let survived = results.filter { $0.verdict != .caught }
     print(
       "\(results.count - survived.count) of \(results.count) mutants caught"
         + (survived.isEmpty
           ? "." : "; not caught: \(survived.map(\.mutant.name).joined(separator: ", "))"))
-    exit(survived.isEmpty ? 0 : 1)
+    let alternatives = all.filter(\.isAlternative)
+    let rejected = alternatives.filter { $0.verdict != .accepted }
+    if !alternatives.isEmpty {
+      print(
+        "\(alternatives.count - rejected.count) of \(alternatives.count) correct alternatives "
+          + "pass every test"
+          + (rejected.isEmpty
+            ? "."
+            : "; failed by the tests (or not compiling): "
+              + rejected.map(\.mutant.name).joined(separator: ", ")))
+    }
+    exit(survived.isEmpty && rejected.isEmpty ? 0 : 1)
 
   case "release":
     let destination = resolved(outPath ?? "")

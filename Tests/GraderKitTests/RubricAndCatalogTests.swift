@@ -111,6 +111,49 @@ final class MutantCatalogTests: XCTestCase {
       }
     }
   }
+
+  func testAlternativeCatalogsUseTheirOwnKeyword() throws {
+    let text = """
+      alternative: sum-backwards
+      file: F.swift
+      about: adds the terms in the other order
+      find:
+        return a + b
+      replace:
+        return b + a
+      end
+      """
+    let alternatives = try MutantCatalog.parse(text, file: "U.alternatives", keyword: "alternative")
+    XCTAssertEqual(alternatives.map(\.name), ["sum-backwards"])
+    XCTAssertEqual(alternatives.first?.replace, "  return b + a")
+    // A mutant entry in an alternatives catalog is a mistake, and the reverse too.
+    XCTAssertThrowsError(try MutantCatalog.parse(text, file: "U.mutants")) {
+      XCTAssertTrue("\($0)".contains("U.mutants:1"), "\($0)")
+    }
+  }
+
+  func testEveryCommittedAlternativeAppliesCleanly() throws {
+    let root = kitRoot
+    let folder = root.appendingPathComponent("Grader/Mutants")
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+      throw XCTSkip("no Grader/Mutants in this checkout (a student handout)")
+    }
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      .filter { $0.hasSuffix(".alternatives") }
+    for file in files {
+      let unit = String(file.dropLast(".alternatives".count))
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      let alternatives = try MutantCatalog.parse(text, file: file, keyword: "alternative")
+      XCTAssertFalse(alternatives.isEmpty, "\(file) holds no alternatives")
+      for alternative in alternatives {
+        let url = root.appendingPathComponent("Solutions/\(unit)/\(alternative.file)")
+        let solution = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertNoThrow(
+          try MutantCatalog.apply(alternative, to: solution, file: alternative.file),
+          "\(file): \(alternative.name)")
+      }
+    }
+  }
 }
 
 extension MutantCatalogTests {
