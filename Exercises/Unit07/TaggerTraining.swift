@@ -46,15 +46,18 @@ extension SequenceTagger {
   ///   - gradientTransform: changes the gradient in place before each update (clipping).
   ///   - progress: called every `reportEvery` updates and at the end of each epoch; return
   ///     `false` to stop training.
+  ///   - epochEnd: called after each epoch with its number (1-based) and the model as it is
+  ///     then (to validate it, keep the best, draw a curve); return `false` to stop training.
   public mutating func train(
     on sentences: [EncodedSentence], options: TaggerTrainingOptions, reportEvery: Int = 50,
     gradientTransform: ((inout Self) -> Void)? = nil,
-    progress: (TaggerProgress) -> Bool = { _ in true }
+    progress: (TaggerProgress) -> Bool = { _ in true },
+    epochEnd: (Int, Self) -> Bool = { _, _ in true }
   ) {
     var optimizer = Adam(learningRate: options.learningRate)
     train(
       on: sentences, options: options, optimizer: &optimizer, reportEvery: reportEvery,
-      gradientTransform: gradientTransform, progress: progress)
+      gradientTransform: gradientTransform, progress: progress, epochEnd: epochEnd)
   }
 
   /// Trains like ``train(on:options:reportEvery:gradientTransform:progress:)`` with another
@@ -62,7 +65,8 @@ extension SequenceTagger {
   public mutating func train<O: Optimizer>(
     on sentences: [EncodedSentence], options: TaggerTrainingOptions, optimizer: inout O,
     reportEvery: Int = 50, gradientTransform: ((inout Self) -> Void)? = nil,
-    progress: (TaggerProgress) -> Bool = { _ in true }
+    progress: (TaggerProgress) -> Bool = { _ in true },
+    epochEnd: (Int, Self) -> Bool = { _, _ in true }
   ) {
     var rng = RandomSource(seed: options.seed)
     let batchSize = max(1, options.batchSize)
@@ -102,6 +106,7 @@ extension SequenceTagger {
           clock = Date()
         }
       }
+      if !epochEnd(epoch, self) { return }
     }
   }
 

@@ -318,72 +318,48 @@ struct TrainTaggerTask: TaggerTask {
     print(
       "V = \(vocabulary.count) words (\(shape.lowercase ? "lowercased" : "as written")), "
         + "\(shape.tags.count) tags (\(shape.tags.joined(separator: " "))); E = \(shape.embedding) "
-        + "+ \(shape.shapeEmbedding) shape, H = \(shape.hidden), \(model.parameterCount) "
-        + "parameters; \(options.optimizer) lr \(formatNumber(rate)), batch \(options.batch), "
-        + "clipping: \(clipping.map { "\($0)" } ?? "none")")
+        + "+ \(shape.shapeEmbedding) shape, H = \(shape.hidden), "
+        + "\(groupedThousands(model.parameterCount)) parameters; \(options.optimizer) lr "
+        + "\(formatNumber(rate)), batch \(options.batch), clipping: "
+        + (clipping.map { "\($0)" } ?? "none"))
 
     var best = model
     var bestF1 = -1.0
     var bestEpoch = 0
     var epochLosses: [Double] = []
     var validF1: [Double] = []
-    var epochLoss = 0.0
-    var epochTokens = 0.0
+    var lossSum = 0.0
+    var reports = 0.0
     var diverged: TaggerProgress?
     var clock = Date()
     let started = Date()
-    var current = model
-    // One epoch at a time, so each can be validated and the best kept.
-    for epoch in 1...options.epochs {
-      var one = training
-      one.epochs = 1
-      one.seed = options.seed &+ UInt64(epoch)
-      epochLoss = 0
-      epochTokens = 0
-      let step: (TaggerProgress) -> Bool = { progress in
-        guard progress.loss.isFinite else {
-          diverged = progress
-          return false
-        }
-        epochLoss += progress.loss
-        epochTokens += 1
-        print(
-          "epoch \(epoch)/\(options.epochs)  update \(progress.update)/"
-            + "\(progress.updatesPerEpoch)  loss \(String(format: "%.4f", progress.loss))  "
-            + "\(groupedThousands(Int(progress.tokensPerSecond))) tokens/s")
-        return true
+    let progress: (TaggerProgress) -> Bool = { progress in
+      guard progress.loss.isFinite else {
+        diverged = progress
+        return false
       }
-      let transform: ((inout SequenceTagger<Encoder>) -> Void)? =
-        clipping.map { rule in { _ = rule.apply(&$0) } }
-      switch options.optimizer {
-      case "sgd":
-        var optimizer = SGD(learningRate: rate, momentum: options.momentum)
-        current.train(
-          on: train, options: one, optimizer: &optimizer, reportEvery: options.logEvery,
-          gradientTransform: transform, progress: step)
-      case "adagrad":
-        var optimizer = Adagrad(learningRate: rate)
-        current.train(
-          on: train, options: one, optimizer: &optimizer, reportEvery: options.logEvery,
-          gradientTransform: transform, progress: step)
-      default:
-        var optimizer = Adam(learningRate: rate)
-        current.train(
-          on: train, options: one, optimizer: &optimizer, reportEvery: options.logEvery,
-          gradientTransform: transform, progress: step)
-      }
-      if let bad = diverged {
-        throw CommandFailure.input(
-          "training diverged at epoch \(epoch), update \(bad.update): the loss is "
-            + "\(formatNumber(bad.loss)) (options: --clip-norm C, --lr R); nothing was saved")
-      }
-      epochLosses.append(epochTokens == 0 ? 0 : epochLoss / epochTokens)
-      var line =
-        "epoch \(epoch)/\(options.epochs) done in \(String(format: "%.1f", Date().timeIntervalSince(clock))) s"
-      if !valid.isEmpty {
-        let evaluation = SpanEvaluation(
-          gold: data.valid.map(\.tags), predicted: current.predictTags(valid, tags: shape.tags))
-        let overall = evaluation.overall
+      lossSum += progress.loss
+      reports += 1
+      print(
+        "epoch \(progress.epoch)/\(options.epochs)  update \(progress.update)/"
+          + "\(progress.updatesPerEpoch)  loss \(String(format: "%.4f", progress.loss))  "
+          + "\(groupedThousands(Int(progress.tokensPerSecond))) tokens/s")
+      return true
+    }
+    // After each epoch: validate, keep the best model so far.
+    let epochEnd: (Int, SequenceTagger<Encoder>) -> Bool = { epoch, current in
+      epochLosses.append(reports == 0 ? 0 : lossSum / reports)
+      lossSum = 0
+      reports = 0
+      let seconds = String(format: "%.1f", Date().timeIntervalSince(clock))
+      var line = "epoch \(epoch)/\(options.epochs) done in \(seconds) s"
+      if valid.isEmpty {
+        best = current
+        bestEpoch = epoch
+      } else {
+        let overall = SpanEvaluation(
+          gold: data.valid.map(\.tags), predicted: current.predictTags(valid, tags: shape.tags)
+        ).overall
         validF1.append(overall.f1)
         line +=
           ": validation span F1 \(percent(overall.f1)) (precision \(percent(overall.precision)), "
@@ -393,12 +369,36 @@ struct TrainTaggerTask: TaggerTask {
           best = current
           bestEpoch = epoch
         }
-      } else {
-        best = current
-        bestEpoch = epoch
       }
       print(line)
       clock = Date()
+      return true
+    }
+    let transform: ((inout SequenceTagger<Encoder>) -> Void)? =
+      clipping.map { rule in { _ = rule.apply(&$0) } }
+    var current = model
+    // One optimizer for the whole run, so its moments carry over from epoch to epoch.
+    switch options.optimizer {
+    case "sgd":
+      var optimizer = SGD(learningRate: rate, momentum: options.momentum)
+      current.train(
+        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
+        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
+    case "adagrad":
+      var optimizer = Adagrad(learningRate: rate)
+      current.train(
+        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
+        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
+    default:
+      var optimizer = Adam(learningRate: rate)
+      current.train(
+        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
+        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
+    }
+    if let bad = diverged {
+      throw CommandFailure.input(
+        "training diverged at epoch \(bad.epoch), update \(bad.update): the loss is "
+          + "\(formatNumber(bad.loss)) (options: --clip-norm C, --lr R); nothing was saved")
     }
     model = best
     let seconds = Date().timeIntervalSince(started)
