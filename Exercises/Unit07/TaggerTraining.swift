@@ -123,8 +123,7 @@ extension SequenceTagger {
         sentences[$0].words.count < sentences[$1].words.count
       }
       for b in stride(from: 0, to: chunk.count, by: size) {
-        batches.append(
-          Array(chunk[(chunk.startIndex + b)..<min(chunk.startIndex + b + size, chunk.endIndex)]))
+        batches.append(Array(chunk[b..<min(b + size, chunk.count)]))
       }
     }
     let shuffled = rng.permutation(batches.count)

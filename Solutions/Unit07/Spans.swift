@@ -1,4 +1,5 @@
 import RNNCore
+import RNNData
 
 /// A labeled span of a sentence: tokens `start..<end` form one entity (chunk) of type `type`
 /// (such as `PER`).
@@ -29,20 +30,14 @@ public struct Span: Hashable, Sendable, CustomStringConvertible {
 public enum BIO {
   /// A tag split into its prefix (`"B"`, `"I"` or `"O"`) and type (empty for `O`).
   public static func parse(_ tag: String) -> (prefix: String, type: String) {
-    if tag == "O" { return ("O", "") }
-    let parts = tag.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0] == "B" || parts[0] == "I", !parts[1].isEmpty else {
+    guard isValid(tag) else {
       preconditionFailed("BIO.parse: \"\(tag)\" is not a BIO tag (O, B-TYPE or I-TYPE)")
     }
-    return (String(parts[0]), String(parts[1]))
+    return tag == "O" ? ("O", "") : (String(tag.prefix(1)), String(tag.dropFirst(2)))
   }
 
-  /// Whether `tag` is `O`, `B-TYPE` or `I-TYPE`.
-  public static func isValid(_ tag: String) -> Bool {
-    if tag == "O" { return true }
-    let parts = tag.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-    return parts.count == 2 && (parts[0] == "B" || parts[0] == "I") && !parts[1].isEmpty
-  }
+  /// Whether `tag` is `O`, `B-TYPE` or `I-TYPE` (the check the CoNLL reader makes).
+  public static func isValid(_ tag: String) -> Bool { CoNLLFile.isBIOTag(tag) }
 
   /// The spans of one sentence's tags, read the way CoNLL's evaluation script reads them.
   ///

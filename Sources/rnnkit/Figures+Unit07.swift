@@ -20,10 +20,11 @@ enum TaggingStudy {
     + SyntheticTagging.cues.flatMap(\.words)
   static let tags = SyntheticTagging.tags
 
+  static let ids = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+  static let tagIDs = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
+
   static func encode(_ sentence: TaggedSentence) -> EncodedSentence {
-    let ids = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-    let tagIDs = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
-    return EncodedSentence(
+    EncodedSentence(
       words: sentence.words.map { ids[$0] ?? 0 },
       shapes: sentence.words.map { WordShape($0).rawValue },
       tags: sentence.tags.map { tagIDs[$0] ?? 0 })

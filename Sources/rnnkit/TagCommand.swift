@@ -48,22 +48,10 @@ struct TaggerShape {
     ]
   }
 
-  init(
-    cell: String, layers: Int, bidirectional: Bool, crf: Bool, hidden: Int, embedding: Int,
-    shapeEmbedding: Int, vocabularySize: Int, tags: [String], lowercase: Bool
-  ) {
-    self.cell = cell
-    self.layers = layers
-    self.bidirectional = bidirectional
-    self.crf = crf
-    self.hidden = hidden
-    self.embedding = embedding
-    self.shapeEmbedding = shapeEmbedding
-    self.vocabularySize = vocabularySize
-    self.tags = tags
-    self.lowercase = lowercase
-  }
+}
 
+extension TaggerShape {
+  /// The shape a checkpoint of `rnnkit tag` records in its settings.
   init(_ checkpoint: Checkpoint) throws {
     guard checkpoint.model == "tagger" else {
       throw CommandFailure.input(
@@ -378,22 +366,16 @@ struct TrainTaggerTask: TaggerTask {
       clipping.map { rule in { _ = rule.apply(&$0) } }
     var current = model
     // One optimizer for the whole run, so its moments carry over from epoch to epoch.
+    func run<O: Optimizer>(_ optimizer: O) {
+      var optimizer = optimizer
+      current.train(
+        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
+        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
+    }
     switch options.optimizer {
-    case "sgd":
-      var optimizer = SGD(learningRate: rate, momentum: options.momentum)
-      current.train(
-        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
-        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
-    case "adagrad":
-      var optimizer = Adagrad(learningRate: rate)
-      current.train(
-        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
-        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
-    default:
-      var optimizer = Adam(learningRate: rate)
-      current.train(
-        on: train, options: training, optimizer: &optimizer, reportEvery: options.logEvery,
-        gradientTransform: transform, progress: progress, epochEnd: epochEnd)
+    case "sgd": run(SGD(learningRate: rate, momentum: options.momentum))
+    case "adagrad": run(Adagrad(learningRate: rate))
+    default: run(Adam(learningRate: rate))
     }
     if let bad = diverged {
       throw CommandFailure.input(
