@@ -54,6 +54,7 @@ let units: [(name: String, dependencies: [String])] = [
   ("Unit05", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03"]),
   ("Unit06", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03", "Unit05"]),
   ("Unit07", ["RNNCore", "RNNTraining", "RNNData"]),
+  ("Unit08", ["RNNCore", "RNNTraining", "RNNData"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.
