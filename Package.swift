@@ -72,7 +72,9 @@ var targets: [Target] = [
   .target(name: "RNNPlot", dependencies: ["RNNCore"]),
   .target(name: "RNNData", dependencies: ["RNNCore"], swiftSettings: optimized),
   .target(name: "RNNTraining", dependencies: ["RNNCore", "RNNPlot"], swiftSettings: optimized),
-  .target(name: "CourseTestSupport", dependencies: ["RNNCore"], swiftSettings: modeDefines),
+  .target(
+    name: "CourseTestSupport", dependencies: ["RNNCore", "RNNTraining"],
+    swiftSettings: modeDefines),
 ]
 
 if !gradingMode {

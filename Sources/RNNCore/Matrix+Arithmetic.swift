@@ -94,6 +94,23 @@ extension Matrix {
     return out
   }
 
+  /// Multiplies every row `i` by the scalar in row `i` of the `rows x 1` column vector `v`
+  /// (scaling each sequence of a batch by its own weight).
+  public func multiplying(columnVector v: Matrix) -> Matrix {
+    shapePrecondition(
+      v.rows == rows && v.cols == 1,
+      "Matrix.multiplying(columnVector:): expected \(rows)x1, got \(v.shapeDescription)")
+    var out = self
+    out.storage.withUnsafeMutableBufferPointer { a in
+      v.storage.withUnsafeBufferPointer { w in
+        for i in 0..<rows {
+          for j in 0..<cols { a[i * cols + j] *= w[i] }
+        }
+      }
+    }
+    return out
+  }
+
   /// Joins matrices side by side (same number of rows).
   public static func hstack(_ parts: [Matrix]) -> Matrix {
     guard let first = parts.first else { return Matrix(rows: 0, cols: 0) }

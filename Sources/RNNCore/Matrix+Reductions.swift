@@ -67,4 +67,23 @@ extension Matrix {
     for k in 0..<count { s += storage[k] * other.storage[k] }
     return s
   }
+
+  /// The dot product of each row with the same row of `other` (same shape), as a `rows x 1`
+  /// column: entry `i` is `Σ_j self[i, j] other[i, j]`.
+  public func rowDots(_ other: Matrix) -> Matrix {
+    shapePrecondition(
+      other.rows == rows && other.cols == cols,
+      "Matrix.rowDots: \(shapeDescription) and \(other.shapeDescription) differ in shape")
+    var out = Matrix(rows: rows, cols: 1)
+    storage.withUnsafeBufferPointer { a in
+      other.storage.withUnsafeBufferPointer { b in
+        for i in 0..<rows {
+          var total = 0.0
+          for j in 0..<cols { total += a[i * cols + j] * b[i * cols + j] }
+          out.storage[i] = total
+        }
+      }
+    }
+    return out
+  }
 }

@@ -253,4 +253,17 @@ final class MatrixTests: XCTestCase {
     XCTAssertEqual(formatNumber(0.000_123_456_789), "0.000123457")
     XCTAssertEqual(formatNumber(1e-7), "1e-07")
   }
+
+  func testMultiplyingByAColumnVectorScalesEachRow() {
+    let m = Matrix([[1, 2, 3], [4, 5, 6]])
+    XCTAssertEqual(
+      m.multiplying(columnVector: Matrix(column: [2, -0.5])), Matrix([[2, 4, 6], [-2, -2.5, -3]]))
+  }
+
+  func testRowDotsArePerRowDotProducts() {
+    let a = Matrix([[1, 2, 3], [4, 5, 6]])
+    let b = Matrix([[-1, 0, 2], [0.5, 1, -1]])
+    XCTAssertEqual(a.rowDots(b), Matrix(column: [5, 1]))
+    XCTAssertEqual(Matrix(rows: 0, cols: 3).rowDots(Matrix(rows: 0, cols: 3)).rows, 0)
+  }
 }

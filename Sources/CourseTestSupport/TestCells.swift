@@ -4,53 +4,54 @@ import RNNCore
 import protocol RNNTraining.BackpropagatingCell
 import protocol RNNTraining.RecurrentState
 
-// Recurrent cells written in the tests, so the unit 07 tests never depend on the cells of units
+// Recurrent cells for the course tests of units that wrap a cell (bidirectional layers, stacks,
+// encoders and decoders), so those tests never depend on the cells the students write in units
 // 02, 05 and 06: a wrapper that works with these works with any cell of the protocol.
 
 /// A tanh cell: `h_t = tanh(x_t W_xᵀ + h_{t-1} W_hᵀ + b)`, with `W_x` `H x E`, `W_h` `H x H` and
 /// `b` `1 x H`.
-struct TanhCell: BackpropagatingCell, Equatable {
-  var inputWeight: Matrix
-  var recurrentWeight: Matrix
-  var bias: Matrix
+public struct TanhCell: BackpropagatingCell, Equatable {
+  public var inputWeight: Matrix
+  public var recurrentWeight: Matrix
+  public var bias: Matrix
 
-  struct StepCache: Sendable {
-    var input: Matrix
-    var previous: Matrix
-    var output: Matrix
+  public struct StepCache: Sendable {
+    public var input: Matrix
+    public var previous: Matrix
+    public var output: Matrix
   }
 
-  init(inputWeight: Matrix, recurrentWeight: Matrix, bias: Matrix) {
+  public init(inputWeight: Matrix, recurrentWeight: Matrix, bias: Matrix) {
     self.inputWeight = inputWeight
     self.recurrentWeight = recurrentWeight
     self.bias = bias
   }
 
   /// A cell with seeded, non-symmetric Gaussian weights.
-  init(inputSize: Int, hiddenSize: Int, std: Double = 0.6, rng: inout RandomSource) {
+  public init(inputSize: Int, hiddenSize: Int, std: Double = 0.6, rng: inout RandomSource) {
     self.init(
       inputWeight: .gaussian(hiddenSize, inputSize, std: std, rng: &rng),
       recurrentWeight: .gaussian(hiddenSize, hiddenSize, std: std, rng: &rng),
       bias: .gaussian(1, hiddenSize, std: 0.3, rng: &rng))
   }
 
-  var inputSize: Int { inputWeight.cols }
-  var hiddenSize: Int { inputWeight.rows }
+  public var inputSize: Int { inputWeight.cols }
+  public var hiddenSize: Int { inputWeight.rows }
 
-  mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
+  public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
     try body("W_x", &inputWeight)
     try body("W_h", &recurrentWeight)
     try body("b", &bias)
   }
 
-  func forward(_ input: Matrix, state: Matrix) -> (state: Matrix, cache: StepCache) {
+  public func forward(_ input: Matrix, state: Matrix) -> (state: Matrix, cache: StepCache) {
     let h =
       (input.matmul(inputWeight, transposeOther: true)
       + state.matmul(recurrentWeight, transposeOther: true)).adding(rowVector: bias).tanh()
     return (h, StepCache(input: input, previous: state, output: h))
   }
 
-  func backward(
+  public func backward(
     _ cache: StepCache, stateGradient: Matrix
   ) -> (inputGradient: Matrix, previousStateGradient: Matrix, gradients: TanhCell) {
     let da = stateGradient * cache.output.map { 1 - $0 * $0 }
@@ -65,61 +66,66 @@ struct TanhCell: BackpropagatingCell, Equatable {
 
 /// The state of ``LeakyCell``: the hidden vectors and a memory that only the cell reads, like
 /// an LSTM's `(h, c)`.
-struct LeakyState: RecurrentState {
-  var hidden: Matrix
-  var memory: Matrix
+public struct LeakyState: RecurrentState {
+  public var hidden: Matrix
+  public var memory: Matrix
 
-  static func zeros(batchSize: Int, hiddenSize: Int) -> LeakyState {
+  public init(hidden: Matrix, memory: Matrix) {
+    self.hidden = hidden
+    self.memory = memory
+  }
+
+  public static func zeros(batchSize: Int, hiddenSize: Int) -> LeakyState {
     LeakyState(
       hidden: .zeros(batchSize, hiddenSize), memory: .zeros(batchSize, hiddenSize))
   }
 
-  func addingToHidden(_ delta: Matrix) -> LeakyState {
+  public func addingToHidden(_ delta: Matrix) -> LeakyState {
     LeakyState(hidden: hidden + delta, memory: memory)
   }
 
-  static func + (lhs: LeakyState, rhs: LeakyState) -> LeakyState {
+  public static func + (lhs: LeakyState, rhs: LeakyState) -> LeakyState {
     LeakyState(hidden: lhs.hidden + rhs.hidden, memory: lhs.memory + rhs.memory)
   }
 }
 
 /// A cell with a two-part state: `m_t = 0.5 m_{t-1} + tanh(x_t W_xᵀ + h_{t-1} W_hᵀ + b)`,
 /// `h_t = tanh(m_t)`. Wrappers must carry (and backpropagate) the memory part as well.
-struct LeakyCell: BackpropagatingCell, Equatable {
-  var inputWeight: Matrix
-  var recurrentWeight: Matrix
-  var bias: Matrix
+public struct LeakyCell: BackpropagatingCell, Equatable {
+  public var inputWeight: Matrix
+  public var recurrentWeight: Matrix
+  public var bias: Matrix
 
-  struct StepCache: Sendable {
-    var input: Matrix
-    var previous: LeakyState
-    var drive: Matrix
-    var output: Matrix
+  public struct StepCache: Sendable {
+    public var input: Matrix
+    public var previous: LeakyState
+    public var drive: Matrix
+    public var output: Matrix
   }
 
-  init(inputWeight: Matrix, recurrentWeight: Matrix, bias: Matrix) {
+  public init(inputWeight: Matrix, recurrentWeight: Matrix, bias: Matrix) {
     self.inputWeight = inputWeight
     self.recurrentWeight = recurrentWeight
     self.bias = bias
   }
 
-  init(inputSize: Int, hiddenSize: Int, std: Double = 0.6, rng: inout RandomSource) {
+  public init(inputSize: Int, hiddenSize: Int, std: Double = 0.6, rng: inout RandomSource) {
     self.init(
       inputWeight: .gaussian(hiddenSize, inputSize, std: std, rng: &rng),
       recurrentWeight: .gaussian(hiddenSize, hiddenSize, std: std, rng: &rng),
       bias: .gaussian(1, hiddenSize, std: 0.3, rng: &rng))
   }
 
-  var inputSize: Int { inputWeight.cols }
-  var hiddenSize: Int { inputWeight.rows }
+  public var inputSize: Int { inputWeight.cols }
+  public var hiddenSize: Int { inputWeight.rows }
 
-  mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
+  public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
     try body("W_x", &inputWeight)
     try body("W_h", &recurrentWeight)
     try body("b", &bias)
   }
 
-  func forward(_ input: Matrix, state: LeakyState) -> (state: LeakyState, cache: StepCache) {
+  public func forward(_ input: Matrix, state: LeakyState) -> (state: LeakyState, cache: StepCache) {
     let drive =
       (input.matmul(inputWeight, transposeOther: true)
       + state.hidden.matmul(recurrentWeight, transposeOther: true)).adding(rowVector: bias).tanh()
@@ -131,7 +137,7 @@ struct LeakyCell: BackpropagatingCell, Equatable {
     )
   }
 
-  func backward(
+  public func backward(
     _ cache: StepCache, stateGradient: LeakyState
   ) -> (inputGradient: Matrix, previousStateGradient: LeakyState, gradients: LeakyCell) {
     let dm = stateGradient.memory + stateGradient.hidden * cache.output.map { 1 - $0 * $0 }
