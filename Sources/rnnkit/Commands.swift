@@ -30,5 +30,10 @@ struct RNNKitCommand: Sendable {
       summary:
         "train a sequence tagger (bidirectional, stacked, CRF) on CoNLL files; tag text (unit 07)",
       run: { runTag($0) }),
+    RNNKitCommand(
+      name: "translate",
+      summary:
+        "train an encoder-decoder (attention, beam search) on sentence pairs; translate (unit 08)",
+      run: { runTranslate($0) }),
   ]
 }
