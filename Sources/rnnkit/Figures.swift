@@ -52,6 +52,10 @@ let lectureFigures: [LectureFigure] = [
   LectureFigure(name: "07-crf-repair.svg", lecture: "07", make: { crfRepairFigure() }),
   LectureFigure(
     name: "07-depth-equal-budget.svg", lecture: "07", make: { depthAtEqualBudgetFigure() }),
+  LectureFigure(
+    name: "08-attention-heatmap.svg", lecture: "08", make: { attentionHeatmapFigure() }),
+  LectureFigure(
+    name: "08-length-vs-attention.svg", lecture: "08", make: { lengthVersusAttentionFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"

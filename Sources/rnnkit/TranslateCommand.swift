@@ -194,7 +194,9 @@ private func withTranslator<Layer: BackpropagatingCell>(
   if shape.layers == 1 {
     try withAttention(shape, rng: &rng, task, makeCell: makeCell)
   } else {
-    throw CommandFailure.input("TEMP layers")
+    try withAttention(shape, rng: &rng, task) { e, h, rng in
+      StackedCell(layers: (0..<shape.layers).map { l in makeCell(l == 0 ? e : h, h, &rng) })
+    }
   }
 }
 
@@ -268,10 +270,18 @@ func loadTranslationData(_ options: TranslateOptions) throws -> TranslationData 
   default:
     let path = options.train ?? ""
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    return TranslationData(
+    var data = TranslationData(
       train: try readSentencePairs(path), valid: try options.valid.map(readSentencePairs) ?? [],
       test: try options.test.map(readSentencePairs) ?? [], label: "'\(path)'",
       baseName: name.isEmpty ? "translator" : name, level: level)
+    if options.holdOut > 0 {
+      var rng = RandomSource(seed: options.seed)
+      let split = try holdOut(data.train, count: options.holdOut, rng: &rng)
+      data.train = split.train
+      data.valid += split.valid
+      data.test += split.test
+    }
+    return data
   }
 }
 
@@ -306,15 +316,68 @@ extension Seq2Seq {
   }
 }
 
-/// Corpus BLEU (percent) and exact match (percent) of `outputs` against `references`.
+/// Held-out pairs grouped by source: every distinct source sentence once, with all the
+/// targets the pairs give it as its references (Tatoeba often has several translations of one
+/// sentence; BLEU takes them all as references).
+struct EvaluationSet {
+  var sources: [[String]] = []
+  var references: [[[String]]] = []
+  var pairs = 0
+
+  init(_ pairs: [TokenizedPair]) {
+    var index: [[String]: Int] = [:]
+    for pair in pairs {
+      if let i = index[pair.source] {
+        references[i].append(pair.target)
+      } else {
+        index[pair.source] = sources.count
+        sources.append(pair.source)
+        references.append([pair.target])
+      }
+    }
+    self.pairs = pairs.count
+  }
+
+  var isEmpty: Bool { sources.isEmpty }
+  var describe: String {
+    sources.count == pairs
+      ? "\(pairs) pairs" : "\(sources.count) sentences, \(pairs) pairs as references"
+  }
+}
+
+/// Corpus BLEU (percent) and exact match (percent: the output equals one of the references).
 func translationScores(
-  _ outputs: [[String]], _ references: [[String]]
+  _ outputs: [[String]], _ set: EvaluationSet
 ) -> (
   bleu: Double, exact: Double
 ) {
-  let bleu = BLEU.corpus(hypotheses: outputs, references: references.map { [$0] })
-  let exact = zip(outputs, references).filter { $0.0 == $0.1 }.count
-  return (100 * bleu, 100 * Double(exact) / Double(max(references.count, 1)))
+  let bleu = BLEU.corpus(hypotheses: outputs, references: set.references)
+  let exact = zip(outputs, set.references).filter { $0.1.contains($0.0) }.count
+  return (100 * bleu, 100 * Double(exact) / Double(max(set.sources.count, 1)))
+}
+
+/// Moves the pairs of `count` distinct source sentences (chosen with `rng`) out of `pairs`
+/// for validation, and `count` more for testing.
+func holdOut(
+  _ pairs: [SentencePair], count: Int, rng: inout RandomSource
+) throws -> (
+  train: [SentencePair], valid: [SentencePair], test: [SentencePair]
+) {
+  var order: [String] = []
+  var seen: Set<String> = []
+  for pair in pairs where seen.insert(pair.source).inserted { order.append(pair.source) }
+  guard 2 * count < order.count else {
+    throw CommandFailure.usage(
+      "--hold-out \(count) needs more than \(2 * count) distinct source sentences; the "
+        + "training file has \(order.count)")
+  }
+  let shuffled = rng.permutation(order.count).map { order[$0] }
+  let valid = Set(shuffled.prefix(count))
+  let test = Set(shuffled.dropFirst(count).prefix(count))
+  return (
+    pairs.filter { !valid.contains($0.source) && !test.contains($0.source) },
+    pairs.filter { valid.contains($0.source) }, pairs.filter { test.contains($0.source) }
+  )
 }
 
 /// Trains a translation model as the options say.
@@ -371,9 +434,9 @@ struct TrainTranslatorTask: TranslatorTask {
     let pairs = train.map {
       EncodedPair(source: shape.source.encode($0.source), target: shape.target.encode($0.target))
     }
-    let valid = data.valid.map { TokenizedPair($0, level: data.level) }
-    let test = data.test.map { TokenizedPair($0, level: data.level) }
-    let validSources = valid.map { shape.source.encode($0.source) }
+    let valid = EvaluationSet(data.valid.map { TokenizedPair($0, level: data.level) })
+    let test = EvaluationSet(data.test.map { TokenizedPair($0, level: data.level) })
+    let validSources = valid.sources.map { shape.source.encode($0) }
     let rate =
       options.learningRate ?? ["adam": 0.002, "sgd": 0.5, "adagrad": 0.1][options.optimizer]
       ?? 0.002
@@ -384,7 +447,7 @@ struct TrainTranslatorTask: TranslatorTask {
       "training a translator (\(shape.describe)) on \(data.label): \(pairs.count) pairs "
         + "(\(groupedThousands(tokens)) target tokens, \(data.level.rawValue) level)"
         + (skipped > 0 ? ", \(skipped) longer than \(options.maxLength) tokens skipped" : "")
-        + ", \(valid.count) validation, \(test.count) test")
+        + "; validation: \(valid.describe); test: \(test.describe)")
     print(
       "V = \(shape.source.count) source, \(shape.target.count) target tokens; E = "
         + "\(shape.embedding), H = \(shape.hidden) per direction, decoder \(shape.width); "
@@ -428,7 +491,7 @@ struct TrainTranslatorTask: TranslatorTask {
       } else {
         let outputs = current.translations(
           validSources, shape: shape, beam: 1, lengthPenalty: 0)
-        let scores = translationScores(outputs, valid.map(\.target))
+        let scores = translationScores(outputs, valid)
         validBLEU.append(scores.bleu)
         line +=
           ": validation BLEU \(String(format: "%.2f", scores.bleu)), exact match "
@@ -485,19 +548,21 @@ struct TrainTranslatorTask: TranslatorTask {
         ? "greedy" : "beam \(options.beam), length penalty \(formatNumber(options.lengthPenalty))"
       let clockStart = Date()
       let outputs = model.translations(
-        test.map { shape.source.encode($0.source) }, shape: shape, beam: options.beam,
+        test.sources.map { shape.source.encode($0) }, shape: shape, beam: options.beam,
         lengthPenalty: options.lengthPenalty)
-      let scores = translationScores(outputs, test.map(\.target))
+      let scores = translationScores(outputs, test)
+      let elapsed = String(format: "%.1f", Date().timeIntervalSince(clockStart))
       print(
-        "test (\(test.count) pairs, \(decoding), "
-          + String(format: "%.1f", Date().timeIntervalSince(clockStart)) + " s): BLEU "
+        "test (\(test.describe), \(decoding), \(elapsed) s): BLEU "
           + String(format: "%.2f", scores.bleu) + ", exact match "
           + String(format: "%.1f", scores.exact) + "%")
       notes["testBLEU"] = String(format: "%.2f", scores.bleu)
-      for (pair, output) in zip(test, outputs).prefix(options.show) {
-        print("  source:    \(TranslationText.join(pair.source, level: data.level))")
-        print("  output:    \(TranslationText.join(output, level: data.level))")
-        print("  reference: \(TranslationText.join(pair.target, level: data.level))")
+      for k in 0..<min(options.show, outputs.count) {
+        print("  source:    \(TranslationText.join(test.sources[k], level: data.level))")
+        print("  output:    \(TranslationText.join(outputs[k], level: data.level))")
+        for reference in test.references[k] {
+          print("  reference: \(TranslationText.join(reference, level: data.level))")
+        }
       }
     }
     let checkpointPath = options.checkpoint ?? "\(data.baseName)-translator.checkpoint.json"
@@ -511,11 +576,11 @@ struct TrainTranslatorTask: TranslatorTask {
     print("wrote \(checkpointPath)")
     print("wrote \(curvePath)")
     if shape.attention != "none" {
-      let pool = !test.isEmpty ? test : !valid.isEmpty ? valid : train
+      let pool = !test.isEmpty ? test.sources : !valid.isEmpty ? valid.sources : train.map(\.source)
       let index = min(options.heatmapSentence, pool.count) - 1
       let heatmapPath = options.heatmap ?? "\(data.baseName)-translator.attention.svg"
       try writeAttentionHeatmap(
-        model, pair: pool[index], shape: shape, beam: options.beam,
+        model, source: pool[index], shape: shape, beam: options.beam,
         lengthPenalty: options.lengthPenalty, to: heatmapPath)
       print("wrote \(heatmapPath)")
     }
@@ -544,13 +609,13 @@ struct TrainTranslatorTask: TranslatorTask {
   }
 }
 
-/// Draws the attention weights of the model's translation of `pair`: one row per output token
-/// (and `</s>`), one column per source token.
+/// Draws the attention weights of the model's translation of a source sentence: one row per
+/// output token (and `</s>`), one column per source token.
 func writeAttentionHeatmap<Cell: BackpropagatingCell, Mechanism: Attention>(
-  _ model: Seq2Seq<Cell, Mechanism>, pair: TokenizedPair, shape: TranslatorShape, beam: Int,
-  lengthPenalty: Double, to path: String
+  _ model: Seq2Seq<Cell, Mechanism>, source tokens: [String], shape: TranslatorShape,
+  beam: Int, lengthPenalty: Double, to path: String
 ) throws {
-  let source = shape.source.encode(pair.source)
+  let source = shape.source.encode(tokens)
   let output = model.translate(
     source, reading: shape.reading, maxLength: shape.outputLength, beamWidth: beam,
     lengthPenalty: lengthPenalty
@@ -560,7 +625,7 @@ func writeAttentionHeatmap<Cell: BackpropagatingCell, Mechanism: Attention>(
   var map = Heatmap(
     matrix: weights, title: "Attention weights: where each output token looked",
     width: 120 + 26 * Double(max(source.count, 4)), height: 110 + 22 * Double(weights.rows))
-  map.columnLabels = pair.source.map(label)
+  map.columnLabels = tokens.map(label)
   map.rowLabels = (shape.target.decode(output) + [TranslationVocabulary.end]).map(label)
   map.xLabel = "source"
   map.yLabel = "output"

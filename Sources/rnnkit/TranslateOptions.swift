@@ -36,7 +36,8 @@ var translateHelp: String {
   Progress lines show the epoch, the update, the mean training loss per target token since
   the last line and target tokens per second; after each epoch the validation BLEU (greedy
   decoding). The checkpoint keeps the epoch with the best validation BLEU (the last epoch
-  without --valid). The test split is translated with --beam.
+  without --valid). The test split is translated with --beam. In the validation and test
+  splits, pairs with the same source are one sentence whose targets are all references.
 
   Exit status: 0 on success, 1 for unreadable input or a diverged run, 64 for a usage error.
   """
@@ -52,6 +53,7 @@ struct TranslateOptions {
   var level: String?
   var minimumCount = 1
   var maxLength = 30
+  var holdOut = 0
   var cell = "gru"
   var layers = 1
   var bidirectional = true
@@ -113,6 +115,11 @@ let translateOptionTable = OptionTable<TranslateOptions>(sections: [
         "--min-count", "N", atLeast: 1,
         help: "tokens seen fewer than N times in training become <unk> (default 1)"
       ) { $0.minimumCount = $1 },
+      .integer(
+        "--hold-out", "N", atLeast: 1,
+        help: "move the pairs of N distinct source sentences of --train to the",
+        "validation split and N more to the test split (chosen with --seed)"
+      ) { $0.holdOut = $1 },
       .integer(
         "--max-length", "N", atLeast: 1,
         help: "train only on pairs of at most N tokens on each side (default 30)"
