@@ -577,7 +577,12 @@ struct TrainTranslatorTask: TranslatorTask {
     print("wrote \(curvePath)")
     if shape.attention != "none" {
       let pool = !test.isEmpty ? test.sources : !valid.isEmpty ? valid.sources : train.map(\.source)
-      let index = min(options.heatmapSentence, pool.count) - 1
+      let index =
+        options.heatmapSentence > 0
+        ? min(options.heatmapSentence, pool.count) - 1
+        : pool.indices.max {
+          pool[$0].count < pool[$1].count || (pool[$0].count == pool[$1].count && $0 > $1)
+        } ?? 0
       let heatmapPath = options.heatmap ?? "\(data.baseName)-translator.attention.svg"
       try writeAttentionHeatmap(
         model, source: pool[index], shape: shape, beam: options.beam,
@@ -624,7 +629,7 @@ func writeAttentionHeatmap<Cell: BackpropagatingCell, Mechanism: Attention>(
   func label(_ token: String) -> String { token == " " ? "␣" : token }
   var map = Heatmap(
     matrix: weights, title: "Attention weights: where each output token looked",
-    width: 120 + 26 * Double(max(source.count, 4)), height: 110 + 22 * Double(weights.rows))
+    width: max(480, 120 + 26 * Double(source.count)), height: 110 + 22 * Double(weights.rows))
   map.columnLabels = tokens.map(label)
   map.rowLabels = (shape.target.decode(output) + [TranslationVocabulary.end]).map(label)
   map.xLabel = "source"

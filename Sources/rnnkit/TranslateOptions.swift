@@ -78,7 +78,7 @@ struct TranslateOptions {
   var checkpoint: String?
   var curve: String?
   var heatmap: String?
-  var heatmapSentence = 1
+  var heatmapSentence = 0
   var input: String?
   var show = 5
 }
@@ -248,8 +248,8 @@ let translateOptionTable = OptionTable<TranslateOptions>(sections: [
       ) { $0.heatmap = $1 },
       .integer(
         "--heatmap-sentence", "N", atLeast: 1,
-        help: "which test pair (1-based; validation, then training, without a",
-        "test split) the heatmap shows (default 1)"
+        help: "which test sentence (1-based; validation, then training, without",
+        "a test split) the heatmap shows (default: the longest)"
       ) { $0.heatmapSentence = $1 },
       .text(
         "--input", "FILE",
