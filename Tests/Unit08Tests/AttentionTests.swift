@@ -187,6 +187,26 @@ final class AdditiveAttentionForwardTests: XCTestCase {
       }
     }
   }
+
+  /// A score vector scaled by 3000 gives scores in the thousands: exp overflows unless each
+  /// row is shifted by its own maximum; the weights then pick out the best position.
+  func testScoresInTheThousandsStayFinite() throws {
+    try exercise {
+      var a = AttentionFixtures.additive(seed: 876)
+      a.scoreVector = a.scoreVector * 3000
+      let query = AttentionFixtures.query(seed: 877, width: 3)
+      let memory = AttentionFixtures.memory(seed: 878)
+      let result = a.attend(query: query, memory: memory)
+      assertFinite(result.weights, "weights with scores in the thousands. " + self.hint)
+      assertFinite(result.context, "context with scores in the thousands. " + self.hint)
+      AttentionFixtures.checkForward(
+        a, query: query, memory: memory,
+        scores: { AttentionFixtures.additiveScores(a, query: query, memory: memory, row: $0) },
+        label: "additive attention with scores in the thousands",
+        hint: "Shift each row's scores by that row's maximum over its real positions. "
+          + self.hint)
+    }
+  }
 }
 
 /// Exercise 08.8: `AdditiveAttention.backward`.
