@@ -40,6 +40,42 @@ public enum TextFile {
   /// - Throws: ``TextFileError`` if the file is missing, unreadable, not UTF-8, or holds only
   ///   whitespace.
   public static func read(_ path: String) throws -> String {
+    try decode(try contents(path), path: path)
+  }
+
+  /// The text encodings ``read(_:encoding:)`` understands.
+  public enum Encoding: Sendable {
+    /// UTF-8, checked byte by byte as in ``read(_:)``.
+    case utf8
+    /// ISO 8859-1: every byte is the character with the same code (0xE9 is `é`). Any file
+    /// decodes, so use it only for files known to be Latin-1, such as the movie-review polarity
+    /// sentences of Pang and Lee.
+    case latin1
+  }
+
+  /// Reads a whole file as text in `encoding`, with the clean-up of ``read(_:)``.
+  ///
+  /// - Throws: ``TextFileError`` if the file is missing, unreadable, holds only whitespace, or
+  ///   (for UTF-8) is not valid UTF-8.
+  public static func read(_ path: String, encoding: Encoding) throws -> String {
+    switch encoding {
+    case .utf8: return try read(path)
+    case .latin1: return try decodeLatin1(try contents(path), path: path)
+    }
+  }
+
+  /// Decodes bytes as Latin-1 (ISO 8859-1) text: `\r\n` becomes `\n`, and a file of nothing
+  /// but whitespace is an error. `path` only names the source in errors.
+  public static func decodeLatin1(_ data: Data, path: String) throws -> String {
+    var scalars = String.UnicodeScalarView()
+    scalars.append(contentsOf: data.map { Unicode.Scalar($0) })
+    let text = String(scalars).replacingOccurrences(of: "\r\n", with: "\n")
+    if text.allSatisfy(\.isWhitespace) { throw TextFileError.empty(path: path) }
+    return text
+  }
+
+  /// The bytes of the file at `path`, or an error saying why there are none.
+  static func contents(_ path: String) throws -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw TextFileError.notFound(path: path)
@@ -50,7 +86,7 @@ public enum TextFile {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw TextFileError.unreadable(path: path, reason: "permission denied or I/O error")
     }
-    return try decode(data, path: path)
+    return data
   }
 
   /// Decodes bytes as UTF-8 text, with the same checks and clean-up as ``read(_:)``; `path`

@@ -71,3 +71,25 @@ final class TextFileTests: XCTestCase {
     XCTAssertNotNil(TextFile.firstInvalidUTF8([0x80]), "lone continuation byte")
   }
 }
+
+final class TextFileLatin1Tests: XCTestCase {
+  func testEveryByteIsOneCharacter() throws {
+    let bytes: [UInt8] = Array("caf".utf8) + [0xE9, 0x0D, 0x0A, 0xFF, 0x0A]
+    XCTAssertEqual(
+      try TextFile.decodeLatin1(Data(bytes), path: "x.txt"), "caf\u{E9}\n\u{FF}\n")
+    XCTAssertThrowsError(try TextFile.decodeLatin1(Data(" \n\t".utf8), path: "x.txt")) {
+      XCTAssertEqual($0 as? TextFileError, .empty(path: "x.txt"))
+    }
+  }
+
+  func testReadWithAnEncoding() throws {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rnndata-latin1-\(UUID().uuidString).txt")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try Data([0x6E, 0x61, 0xEF, 0x76, 0x65, 0x0A]).write(to: url)
+    XCTAssertEqual(try TextFile.read(url.path, encoding: .latin1), "na\u{EF}ve\n")
+    XCTAssertThrowsError(try TextFile.read(url.path, encoding: .utf8)) {
+      XCTAssertEqual($0 as? TextFileError, .invalidUTF8(path: url.path, line: 1, column: 3))
+    }
+  }
+}
