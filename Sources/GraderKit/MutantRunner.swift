@@ -86,7 +86,7 @@ public struct MutantRunner: Sendable {
       let runner = self
       DispatchQueue.concurrentPerform(iterations: slotCount) { slot in
         do {
-          let run = try runner.testUnit(unit, slot: slot)
+          let run = try runner.testUnit(unit, slot: slot, everyTest: true)
           baselines.withValue { $0[slot] = run }
         } catch {
           errors.withValue { $0.append("\(error)") }
@@ -111,7 +111,8 @@ public struct MutantRunner: Sendable {
           guard index < mutants.count else { return }
           var result: MutantResult
           do {
-            result = try runner.check(mutants[index], unit: unit, slot: slot)
+            result = try runner.check(
+              mutants[index], unit: unit, slot: slot, everyTest: index >= bugs.count)
           } catch {
             result = MutantResult(
               unit: unit, mutant: mutants[index], verdict: .invalid, detail: "\(error)")
@@ -152,7 +153,9 @@ public struct MutantRunner: Sendable {
   }
 
   /// Applies one mutant in `slot`'s copy, tests, and restores the file.
-  func check(_ mutant: Mutant, unit: String, slot: Int) throws -> MutantResult {
+  func check(
+    _ mutant: Mutant, unit: String, slot: Int, everyTest: Bool = false
+  ) throws -> MutantResult {
     let scratch = scratch(slot: slot)
     let file = scratch.appendingPathComponent("Solutions/Unit\(unit)/\(mutant.file)")
     let original = try readUTF8(file)
@@ -160,7 +163,7 @@ public struct MutantRunner: Sendable {
       mutant, to: original, file: "Solutions/Unit\(unit)/\(mutant.file)")
     try AtomicFile.write(mutated, to: file)
     defer { try? AtomicFile.write(original, to: file) }
-    guard let run = try testUnit(unit, slot: slot) else {
+    guard let run = try testUnit(unit, slot: slot, everyTest: everyTest) else {
       return MutantResult(unit: unit, mutant: mutant, verdict: .invalid, detail: "does not compile")
     }
     if run.result.succeeded && run.failedTests.isEmpty {
@@ -182,29 +185,51 @@ public struct MutantRunner: Sendable {
     var failedTests: [String]
   }
 
+  /// Test classes whose names end in this are whole-model training runs: seconds each, where
+  /// every other test takes milliseconds. A mutant that the fast tests already catch skips them.
+  static let slowTestSuffix = "TaskTests"
+
   /// Builds only `unit` (with what it depends on) in `slot`'s copy and runs its public and
-  /// hidden tests; `nil` if the build fails.
-  func testUnit(_ unit: String, slot: Int) throws -> UnitRun? {
+  /// hidden tests; `nil` if the build fails. The training tests (classes ending in
+  /// ``slowTestSuffix``) run only when the other tests catch nothing, or when `everyTest` is set
+  /// (a correct alternative must pass them all).
+  func testUnit(_ unit: String, slot: Int, everyTest: Bool = false) throws -> UnitRun? {
     var runner = CourseTestRunner(packageRoot: scratch(slot: slot), solutionsMode: true)
     runner.extraEnvironment = ["RNNKIT_GRADING": "1", "RNNKIT_UNITS": unit]
     let build = try runner.build()
     guard build.succeeded else { return nil }
-    let result = try ProcessRunner.run(
-      try runner.swift(),
-      ["test", "--skip-build", "--filter", "^Unit\(unit)(Hidden)?Tests\\."]
-        + runner.scratchArguments,
-      in: runner.packageRoot, environment: runner.environment, timeout: 600)
-    var failed: [String] = []
-    var lastStarted: String?
-    for line in result.output.split(separator: "\n") where line.hasPrefix("Test Case '") {
-      let name = line.split(separator: "'").dropFirst().first.map(String.init) ?? ""
-      if line.hasSuffix("started") || line.contains("' started at") { lastStarted = name }
-      if line.contains("' failed") && !failed.contains(name) { failed.append(name) }
+    let unitTests = "^Unit\(unit)(Hidden)?Tests\\."
+    func run(_ selection: [String]) throws -> UnitRun {
+      let result = try ProcessRunner.run(
+        try runner.swift(), ["test", "--skip-build"] + selection + runner.scratchArguments,
+        in: runner.packageRoot, environment: runner.environment, timeout: 600)
+      var failed: [String] = []
+      var lastStarted: String?
+      for line in result.output.split(separator: "\n") where line.hasPrefix("Test Case '") {
+        let name = line.split(separator: "'").dropFirst().first.map(String.init) ?? ""
+        if line.hasSuffix("started") || line.contains("' started at") { lastStarted = name }
+        if line.contains("' failed") && !failed.contains(name) { failed.append(name) }
+      }
+      if !result.succeeded && failed.isEmpty, let lastStarted {
+        failed.append("\(lastStarted) (crashed)")
+      }
+      return UnitRun(result: result, failedTests: failed)
     }
-    if !result.succeeded && failed.isEmpty, let lastStarted {
-      failed.append("\(lastStarted) (crashed)")
+    let fast = try run([
+      "--filter", unitTests, "--skip", "\\.[A-Za-z0-9_]*\(Self.slowTestSuffix)/",
+    ])
+    let caught = !fast.result.succeeded || !fast.failedTests.isEmpty
+    if caught && !everyTest { return fast }
+    let slowSelection = "^Unit\(unit)(Hidden)?Tests\\.[A-Za-z0-9_]*\(Self.slowTestSuffix)/"
+    let slow = try run(["--filter", slowSelection])
+    if !slow.result.succeeded && slow.failedTests.isEmpty
+      && slow.result.output.contains("No matching test cases")
+    {
+      return fast
     }
-    return UnitRun(result: result, failedTests: failed)
+    return UnitRun(
+      result: fast.result.succeeded ? slow.result : fast.result,
+      failedTests: fast.failedTests + slow.failedTests)
   }
 
   func syncScratchCopy(slot: Int) throws {
