@@ -79,7 +79,9 @@ public enum Pooling: String, CaseIterable, Sendable {
     let batch = lengths.count
     var pooled = Matrix.zeros(batch, width)
     var selected: [[Int]] = []
-    if self == .max { selected = Array(repeating: Array(repeating: -1, count: width), count: batch) }
+    if self == .max {
+      selected = Array(repeating: Array(repeating: -1, count: width), count: batch)
+    }
     for (b, m) in lengths.enumerated() where m > 0 {
       switch self {
       case .last:
