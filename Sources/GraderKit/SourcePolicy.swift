@@ -73,7 +73,11 @@ public enum SourcePolicy {
       let files = try? FileManager.default.contentsOfDirectory(atPath: buildFolder.path)
     else { return [] }
     let own = "\(module.count)\(module)"
-    let compilerPrefixes = ["$s", "__swift_", "symbolic ", "associated ", "got.", "_swift_"]
+    // Names the compiler itself emits (a closure that captures a generic context, for example,
+    // gets a weak `generic environment ...` record).
+    let compilerPrefixes = [
+      "$s", "__swift_", "symbolic ", "associated ", "generic environment ", "got.", "_swift_",
+    ]
     var found: [String] = []
     for file in files.sorted() where file.hasSuffix(".o") {
       let path = buildFolder.appendingPathComponent(file).path

@@ -114,6 +114,30 @@ final class SourcePolicyTests: XCTestCase {
       ["unsetenv", "$s6XCTest0A4CaseC4nameSSvg"])
   }
 
+  /// The reference solutions, compiled as the unit modules of this build, must pass the symbol
+  /// check themselves: a name the compiler emits for correct code (a closure over a generic
+  /// context records a `generic environment ...`) must never cost an honest submission its unit.
+  func testTheReferenceUnitsDefineNoForbiddenSymbols() throws {
+    guard ProcessRunner.which("nm") != nil else { throw XCTSkip("needs nm") }
+    let build = kitRoot.appendingPathComponent(".build")
+    let folders =
+      (FileManager.default.enumerator(at: build, includingPropertiesForKeys: nil)?
+        .compactMap { $0 as? URL }
+        .filter {
+          $0.lastPathComponent.range(of: #"^Unit[0-9]+\.build$"#, options: .regularExpression)
+            != nil
+            && $0.deletingLastPathComponent().lastPathComponent == "debug"
+            && !$0.path.contains("grade-")
+        }) ?? []
+    guard !folders.isEmpty else { throw XCTSkip("no unit modules built yet") }
+    for folder in folders {
+      let module = String(folder.lastPathComponent.dropLast(".build".count))
+      XCTAssertEqual(
+        SourcePolicy.symbolViolations(buildFolder: folder, module: module), [],
+        "\(folder.path): symbols the grader would refuse")
+    }
+  }
+
   func testImportsAreReadFromTheCompilersDependencyRecords() throws {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("rnnkit-deps-\(UUID().uuidString)")
