@@ -55,7 +55,7 @@ let units: [(name: String, dependencies: [String])] = [
   ("Unit06", ["RNNCore", "RNNTraining", "RNNData", "Unit02", "Unit03", "Unit05"]),
   ("Unit07", ["RNNCore", "RNNTraining", "RNNData"]),
   ("Unit08", ["RNNCore", "RNNTraining", "RNNData"]),
-  ("Unit09", ["RNNCore", "RNNTraining", "RNNData", "Unit07"]),
+  ("Unit09", ["RNNCore", "RNNTraining", "RNNData", "Unit05", "Unit06", "Unit07"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.
