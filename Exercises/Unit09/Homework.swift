@@ -232,7 +232,7 @@ public enum SentimentHomework {
       let history = model.train(
         on: training, validation: validation, options: configuration.training,
         progress: progress)
-      let predictions = evaluated.sentences.isEmpty ? [] : predictAll(model, evaluated)
+      let predictions = model.predictAll(evaluated.sentences)
       var byKind: [SyntheticSentiment.Kind: Double] = [:]
       for kind in SyntheticSentiment.Kind.allCases {
         let indices = evaluation.indices.filter { evaluation[$0].kind == kind }
@@ -251,15 +251,6 @@ public enum SentimentHomework {
       return fit { GRUCell(inputSize: $0, hiddenSize: $1, rng: &$2) }
     case .lstm:
       return fit { LSTMCell(inputSize: $0, hiddenSize: $1, rng: &$2) }
-    }
-  }
-
-  /// Every sentence's predicted class, in batches of 64.
-  static func predictAll<E: SequenceLayer>(
-    _ model: SentimentClassifier<E>, _ data: EncodedSentences
-  ) -> [Int] {
-    stride(from: 0, to: data.count, by: 64).flatMap {
-      model.predict(Array(data.sentences[$0..<min($0 + 64, data.count)]))
     }
   }
 }

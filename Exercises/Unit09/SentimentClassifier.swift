@@ -20,7 +20,7 @@ import Unit07
 /// Parameter blocks: `embedding` (`V x dE`), the encoder's blocks prefixed with `encoder.`,
 /// the head's with `head.`. With ``freezeEmbedding``, the embedding's gradient is zero, so an
 /// optimizer leaves it as it was (for pretrained vectors kept fixed).
-public struct SentimentClassifier<Encoder: SequenceLayer>: Parameterized, Sendable {
+public struct SentimentClassifier<Encoder: SequenceLayer>: SentenceClassifier {
   /// `E`, `V x dE`.
   public var embedding: Matrix
   /// The recurrent encoder (reads `dE` columns, writes `D`).
@@ -78,6 +78,8 @@ public struct SentimentClassifier<Encoder: SequenceLayer>: Parameterized, Sendab
   public var vocabularySize: Int { embedding.rows }
   /// `C`.
   public var classCount: Int { head.classCount }
+  /// `D`, the width of the pooled features.
+  public var featureCount: Int { encoder.outputSize }
 
   public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
     try body("embedding", &embedding)
@@ -120,22 +122,6 @@ public struct SentimentClassifier<Encoder: SequenceLayer>: Parameterized, Sendab
   public func predict(_ sentences: [[Int]]) -> [Int] {
     guard !sentences.isEmpty else { return [] }
     return logits(sentences).argmaxPerRow()
-  }
-
-  /// The fraction of `sentences` whose predicted class is their label, in batches of
-  /// `batchSize` (0 for no sentences).
-  public func accuracy(_ sentences: [[Int]], labels: [Int], batchSize: Int = 64) -> Double {
-    precondition(
-      sentences.count == labels.count,
-      "SentimentClassifier.accuracy: \(sentences.count) sentences and \(labels.count) labels")
-    guard !sentences.isEmpty else { return 0 }
-    var correct = 0
-    for start in stride(from: 0, to: sentences.count, by: max(1, batchSize)) {
-      let end = min(start + max(1, batchSize), sentences.count)
-      let predicted = predict(Array(sentences[start..<end]))
-      for (k, p) in predicted.enumerated() where p == labels[start + k] { correct += 1 }
-    }
-    return Double(correct) / Double(sentences.count)
   }
 
   /// The mean cross-entropy of a batch and its gradient with respect to every block.

@@ -22,7 +22,7 @@ public struct EncodedSentences: Sendable {
   public var count: Int { sentences.count }
 }
 
-/// How ``SentimentClassifier/train(on:validation:options:progress:)`` trains.
+/// How ``SentenceClassifier/train(on:validation:options:progress:)`` trains.
 public struct SentimentTrainingOptions: Equatable, Sendable {
   /// The most passes over the training sentences.
   public var epochs = 10
@@ -92,7 +92,7 @@ public func shuffledBatches(count: Int, size: Int, rng: inout RandomSource) -> [
   return stride(from: 0, to: count, by: size).map { Array(order[$0..<min($0 + size, count)]) }
 }
 
-extension SentimentClassifier {
+extension SentenceClassifier {
   /// Trains with Adam, gradient clipping and early stopping, and keeps the best model.
   ///
   /// Each epoch draws ``shuffledBatches(count:size:rng:)`` with one generator seeded from
@@ -117,10 +117,10 @@ extension SentimentClassifier {
   ) -> SentimentHistory {
     precondition(options.batchSize >= 1, "train: the batch size must be at least 1")
     precondition(options.epochs >= 0, "train: the number of epochs must not be negative")
-    // Exercise 09.8: SentimentClassifier.train(on:validation:options:progress:).
+    // Exercise 09.8: SentenceClassifier.train(on:validation:options:progress:).
     // Read Lectures/09-sentiment-homework.md §7, then replace this stub with your code.
     notImplemented(
-      "09.8", "SentimentClassifier.train(on:validation:options:progress:)",
+      "09.8", "SentenceClassifier.train(on:validation:options:progress:)",
       lecture: "Lectures/09-sentiment-homework.md §7")
   }
 }

@@ -22,7 +22,7 @@ public struct EncodedSentences: Sendable {
   public var count: Int { sentences.count }
 }
 
-/// How ``SentimentClassifier/train(on:validation:options:progress:)`` trains.
+/// How ``SentenceClassifier/train(on:validation:options:progress:)`` trains.
 public struct SentimentTrainingOptions: Equatable, Sendable {
   /// The most passes over the training sentences.
   public var epochs = 10
@@ -92,7 +92,7 @@ public func shuffledBatches(count: Int, size: Int, rng: inout RandomSource) -> [
   return stride(from: 0, to: count, by: size).map { Array(order[$0..<min($0 + size, count)]) }
 }
 
-extension SentimentClassifier {
+extension SentenceClassifier {
   /// Trains with Adam, gradient clipping and early stopping, and keeps the best model.
   ///
   /// Each epoch draws ``shuffledBatches(count:size:rng:)`` with one generator seeded from
@@ -117,7 +117,7 @@ extension SentimentClassifier {
   ) -> SentimentHistory {
     precondition(options.batchSize >= 1, "train: the batch size must be at least 1")
     precondition(options.epochs >= 0, "train: the number of epochs must not be negative")
-    // BEGIN SOLUTION 09.8 SentimentClassifier.train(on:validation:options:progress:) | Lectures/09-sentiment-homework.md §7
+    // BEGIN SOLUTION 09.8 SentenceClassifier.train(on:validation:options:progress:) | Lectures/09-sentiment-homework.md §7
     var rng = RandomSource(seed: options.seed)
     var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
     var best = self
@@ -135,7 +135,7 @@ extension SentimentClassifier {
         let mask =
           options.dropout > 0
           ? dropoutMask(
-            rows: indices.count, cols: encoder.outputSize, rate: options.dropout, rng: &rng)
+            rows: indices.count, cols: featureCount, rate: options.dropout, rng: &rng)
           : nil
         var (loss, gradients) = lossAndGradients(sentences, labels: labels, dropoutMask: mask)
         let norm = gradients.globalNorm
