@@ -99,4 +99,8 @@ enum Unit09GoldenValues {
     [-1.078867364246786, 2.5272718849468907, 1.4688958096625746],
     [-0.8856337691670086, 1.5034225657813525, -1.8401609643772372],
   ])
+
+  /// `SentimentClassifier.lossAndGradients` on `Unit09ModelFixtures.model(seed: 970, pooling:
+  /// .last)` with the mask of seed 975.
+  static let classifierLoss = 2.3988972368099217
 }
