@@ -56,6 +56,10 @@ let lectureFigures: [LectureFigure] = [
     name: "08-attention-heatmap.svg", lecture: "08", make: { attentionHeatmapFigure() }),
   LectureFigure(
     name: "08-length-vs-attention.svg", lecture: "08", make: { lengthVersusAttentionFigure() }),
+  LectureFigure(
+    name: "09-accuracy-by-kind.svg", lecture: "09", make: { accuracyByKindFigure() }),
+  LectureFigure(
+    name: "09-clipping-curves.svg", lecture: "09", make: { clippingCurvesFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"
