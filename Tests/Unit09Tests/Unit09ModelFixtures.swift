@@ -153,7 +153,7 @@ enum Unit09ModelFixtures {
       let second = rng.int(below: words.count + 1)
       words.insert(2, at: second)
       sentences.append(words)
-      labels.append(words.firstIndex(of: 1)! < words.firstIndex(of: 2)! ? 1 : 0)
+      labels.append((words.firstIndex(of: 1) ?? 0) < (words.firstIndex(of: 2) ?? 0) ? 1 : 0)
     }
     return EncodedSentences(sentences: sentences, labels: labels)
   }
