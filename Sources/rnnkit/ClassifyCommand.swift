@@ -378,9 +378,16 @@ func trainClassifierCommand(_ options: ClassifyOptions) throws {
     embeddingSize = vectors.dimension
     let start = pretrainedEmbedding(vocabulary: vocabulary.tokens, vectors: vectors, rng: &rng)
     pretrained = start.embedding
+    let coveredWords = Set(
+      vocabulary.tokens.filter {
+        vectors.vector(for: $0) != nil || vectors.vector(for: $0.lowercased()) != nil
+      })
+    let tokens = data.train.flatMap(\.tokens)
+    let coveredTokens = tokens.filter { coveredWords.contains($0) }.count
     coverage =
       "covered \(groupedThousands(start.covered)) of \(groupedThousands(vocabulary.count)) "
-      + "words with the vectors of '\(path)' (E = \(vectors.dimension), "
+      + "words (\(percent(Double(coveredTokens) / Double(max(1, tokens.count))))% of the "
+      + "training tokens) with the vectors of '\(path)' (E = \(vectors.dimension), "
       + "\(options.freezeEmbeddings ? "frozen" : "fine-tuned"))"
   }
   let shape = ClassifierShape(
