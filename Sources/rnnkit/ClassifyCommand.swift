@@ -335,11 +335,13 @@ func trainClassifierCommand(_ options: ClassifyOptions) throws {
       "\(data.label): every training sentence has the label '\(classes.first ?? "")'; a "
         + "classifier needs two classes or more")
   }
-  for (name, split) in [("validation", data.valid), ("test", data.test)] {
+  for (name, file, split) in [
+    ("validation", options.valid, data.valid), ("test", options.test, data.test),
+  ] {
     if let unknown = split.first(where: { !classes.contains($0.label) }) {
       throw CommandFailure.input(
-        "a \(name) sentence has the label '\(unknown.label)', which no training sentence has "
-          + "(classes: \(classes.joined(separator: ", ")))")
+        "\(file ?? data.label): a \(name) sentence has the label '\(unknown.label)', which no "
+          + "training sentence has (classes: \(classes.joined(separator: ", ")))")
     }
   }
   if data.valid.isEmpty {
