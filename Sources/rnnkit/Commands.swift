@@ -35,5 +35,11 @@ struct RNNKitCommand: Sendable {
       summary:
         "train an encoder-decoder (attention, beam search) on sentence pairs; translate (unit 08)",
       run: { runTranslate($0) }),
+    RNNKitCommand(
+      name: "classify",
+      summary:
+        "train a sentence classifier (bag of words, CNN, bidirectional GRU/LSTM) on labeled"
+        + " sentences; label text (unit 09)",
+      run: { runClassify($0) }),
   ]
 }
