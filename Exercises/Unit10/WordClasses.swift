@@ -57,7 +57,7 @@ public struct WordClasses: Equatable, Sendable {
   ///     c_0 = 0,   c_i = min(c_{i-1} + 1, max(r_i, K - (V - i)))
   ///
   /// it never skips a class, and it moves on early enough that the `V - i` words left can
-  /// still fill the classes left. Every class gets at least one word, the classes are
+  /// still fill the classes left (which matters, for instance, when every count is zero). Every class gets at least one word, the classes are
   /// contiguous in the sorted order, and `members[c]` lists its words in that order.
   ///
   /// - Parameters:

@@ -90,6 +90,18 @@ final class WordClassesTests: XCTestCase {
     }
   }
 
+  /// Counts of zero everywhere (a vocabulary read before any text): the mass rule puts every
+  /// word in class 0, and the adjustment still gives each class a word, the last ones late.
+  func testEveryCountZero() throws {
+    try exercise {
+      let classes = WordClasses.frequencyBinned(counts: [0, 0, 0, 0, 0], classCount: 3)
+      assertEqual(
+        classes.members, [[0, 1, 2], [3], [4]],
+        "classes of five words with count 0 into 3: move on as late as the words left allow. "
+          + self.hint)
+    }
+  }
+
   /// When no word holds a large share, every class holds about 1/K of the unigram mass (within
   /// the count of the largest word), frequent classes have few words and rare ones many.
   func testClassesHaveAboutEqualMass() throws {

@@ -42,6 +42,7 @@ final class ClassSoftmaxHiddenTests: XCTestCase {
         let k = 1 + rng.int(below: v)
         var counts = (0..<v).map { _ in rng.int(below: 4) == 0 ? 0 : 1 + rng.int(below: 30) }
         if round % 3 == 0 { counts[rng.int(below: v)] = 5_000 }
+        if round == 7 { counts = Array(repeating: 0, count: v) }
         let label = "10.1 with \(v) words into \(k) classes"
         let classes = WordClasses.frequencyBinned(counts: counts, classCount: k)
         assertEqual(classes.members, Self.binned(counts, k), "members, \(label)")
