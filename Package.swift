@@ -56,6 +56,7 @@ let units: [(name: String, dependencies: [String])] = [
   ("Unit07", ["RNNCore", "RNNTraining", "RNNData"]),
   ("Unit08", ["RNNCore", "RNNTraining", "RNNData"]),
   ("Unit09", ["RNNCore", "RNNTraining", "RNNData", "Unit05", "Unit06", "Unit07"]),
+  ("Unit10", ["RNNCore", "RNNTraining", "RNNData"]),
 ]
 
 /// The units to build: all of them, or the requested ones and everything they depend on.
