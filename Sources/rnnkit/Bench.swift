@@ -9,6 +9,7 @@ private let benchUsageLine = """
   Usage: rnnkit bench [--repetitions N] [--threads N]
          rnnkit bench train [--help]   (training speed of the Elman, GRU and LSTM models)
          rnnkit bench ngram [--help]   (n-gram counting speed, unit 01)
+         rnnkit bench softmax [--help] (output layers for large vocabularies, unit 10)
   """
 
 private var benchUsage: String {
@@ -55,6 +56,7 @@ private let benchOptionTable = OptionTable<BenchOptions>(
 func runBench(_ arguments: [String]) -> Int32 {
   if arguments.first == "ngram" { return runNGramBench(Array(arguments.dropFirst())) }
   if arguments.first == "train" { return runTrainBench(Array(arguments.dropFirst())) }
+  if arguments.first == "softmax" { return runSoftmaxBench(Array(arguments.dropFirst())) }
   return runCommand(name: "bench", usageLine: benchUsageLine) {
     guard
       let options = try parseOptions(

@@ -60,6 +60,9 @@ let lectureFigures: [LectureFigure] = [
     name: "09-accuracy-by-kind.svg", lecture: "09", make: { accuracyByKindFigure() }),
   LectureFigure(
     name: "09-clipping-curves.svg", lecture: "09", make: { clippingCurvesFigure() }),
+  LectureFigure(name: "10-softmax-time.svg", lecture: "10", make: { softmaxTimeFigure() }),
+  LectureFigure(
+    name: "10-huffman-code-lengths.svg", lecture: "10", make: { huffmanCodeLengthFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"
