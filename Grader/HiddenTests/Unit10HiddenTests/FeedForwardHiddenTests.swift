@@ -91,21 +91,25 @@ final class FeedForwardHiddenTests: XCTestCase {
       var rng = RandomSource(seed: gradingSeed(10901))
       for round in 0..<4 {
         let count = 5 + rng.int(below: 60)
-        let shift = round == 3 ? -700.0 : 0
+        let shift = round == 3 ? -800.0 : 0
         let neural = (0..<count).map { _ in log(rng.uniform(0.001, 0.7)) + shift }
         let ngram = (0..<count).map { _ in log(rng.uniform(0.001, 0.7)) + shift }
         let lambda = rng.uniform()
         let mixed = Interpolation.logProbabilities(neural: neural, ngram: ngram, lambda: lambda)
-        // Written around the shift, so the expected values stay finite at e^-700.
+        // Written around the shift, so the expected values stay finite at e^-800.
         let want = zip(neural, ngram).map {
           shift + log(lambda * exp($0 - shift) + (1 - lambda) * exp($1 - shift))
         }
         let label = "(\(count) tokens, λ \(lambda), log-probabilities shifted by \(shift))"
         assertClose(
           Matrix(row: mixed), Matrix(row: want), tolerance: 1e-12, "10.9 mixture \(label)")
-        assertClose(
-          Interpolation.perplexity(neural: neural, ngram: ngram, lambda: lambda),
-          exp(-want.reduce(0, +) / Double(count)), tolerance: 1e-12, "10.9 perplexity \(label)")
+        // exp(800) overflows: the perplexity is checked on the unshifted rounds.
+        if shift == 0 {
+          assertClose(
+            Interpolation.perplexity(neural: neural, ngram: ngram, lambda: lambda),
+            exp(-want.reduce(0, +) / Double(count)), tolerance: 1e-12,
+            "10.9 perplexity \(label)")
+        }
         // The log-likelihood is concave in λ: its maximum on [0, 1] by ternary search.
         func likelihood(_ l: Double) -> Double {
           zip(neural, ngram).reduce(0) {
