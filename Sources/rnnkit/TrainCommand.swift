@@ -133,13 +133,15 @@ func train(_ options: TrainOptions) throws {
     truncation: options.truncation, evaluateEvery: options.evaluateEvery ?? max(steps / 10, 1),
     logEvery: options.logEvery ?? max(steps / 20, 1),
     maximumValidationTokens: options.maxValidTokens)
+  let defaultName =
+    "\(baseName)-\(kind.name)" + (output.kind == .full ? "" : "-\(output.kind.rawValue)")
   let run = TrainRun(
     options: options, modelName: kind.name, vocabulary: vocabulary, training: training,
     validation: validation, settings: cell.settings.merging(output.settings) { $1 },
     describe: cell.describe + output.describe,
     configuration: configuration, sourceLabel: sourceLabel, optimum: optimum,
-    checkpointPath: options.checkpoint ?? "\(baseName)-\(kind.name).checkpoint.json",
-    curvePath: options.curve ?? "\(baseName)-\(kind.name).curve.svg", resume: resume,
+    checkpointPath: options.checkpoint ?? "\(defaultName).checkpoint.json",
+    curvePath: options.curve ?? "\(defaultName).curve.svg", resume: resume,
     output: output)
   try cell.train(run, &rng)
 }

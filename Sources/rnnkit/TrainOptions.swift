@@ -218,11 +218,12 @@ let trainOptionTable = OptionTable<TrainOptions>(sections: [
       .text(
         "--checkpoint", "PATH",
         help: "where to save the model (default: <name>-<model>.checkpoint.json in",
-        "the current directory, <name> from the text file)"
+        "the current directory, <name> from the text file, <model> followed by",
+        "-classes or -tree for those outputs)"
       ) { $0.checkpoint = $1 },
       .text(
         "--curve", "PATH", help: "where to draw the learning curve, SVG (default:",
-        "<name>-<model>.curve.svg)"
+        "<name>-<model>.curve.svg, <model> as for --checkpoint)"
       ) { $0.curve = $1 },
       .helpFlag,
     ]),
