@@ -12,7 +12,8 @@ import Unit06
 /// The recurrent models `train` and `sample` know, by `--model` name. A later unit adds its
 /// cell (GRU, LSTM) with one entry: how to make a fresh cell for training and an empty one of
 /// the right shapes for loading a checkpoint. Everything else (trainer, checkpoints, sampler)
-/// is shared through ``RNNLanguageModel``.
+/// is shared through ``RNNLanguageModel`` (and unit 10's `FactoredLanguageModel` for the
+/// `--output classes` and `--output tree` layers).
 struct RecurrentModelKind {
   var name: String
   /// A fresh cell for `train`, and the settings that rebuild its shapes.
@@ -33,7 +34,7 @@ struct AnyTrainableCell {
   init<Cell: BackpropagatingCell>(_ cell: Cell, settings: [String: String], describe: String) {
     self.settings = settings
     self.describe = describe
-    self.train = { run, rng in try trainLanguageModel(cell: cell, run: run, rng: &rng) }
+    self.train = { run, rng in try trainRecurrentModel(cell: cell, run: run, rng: &rng) }
   }
 }
 
@@ -52,7 +53,7 @@ extension RecurrentModelKind {
           describe: "\(displayName), resumed")
       },
       sample: { checkpoint, options in
-        try sampleLanguageModel(
+        try sampleRecurrentModel(
           cell: try emptyCell(checkpoint), checkpoint: checkpoint, options: options)
       })
   }

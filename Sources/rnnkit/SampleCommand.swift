@@ -97,6 +97,15 @@ func sampleLanguageModel<Cell: RecurrentCell>(
     outputWeight: .zeros(vocabulary.count, cell.hiddenSize),
     outputBias: .zeros(1, vocabulary.count))
   try checkpoint.load(into: &model)
+  printSamples(model, checkpoint: checkpoint, options: options)
+}
+
+/// Prints the samples `options` asks for from any next-token predictor over the checkpoint's
+/// vocabulary.
+func printSamples<Predictor: TokenPredictor>(
+  _ model: Predictor, checkpoint: Checkpoint, options: SampleOptions
+) {
+  let vocabulary = checkpoint.vocabulary
   let words = vocabulary.level == .word
   var prompt: [Int]
   var shownPrime = ""

@@ -8,6 +8,7 @@ import Unit03
 import Unit04
 import Unit05
 import Unit06
+import Unit10
 
 /// Everything a training run needs once the cell is chosen.
 struct TrainRun {
@@ -25,6 +26,8 @@ struct TrainRun {
   var curvePath: String
   /// The checkpoint to continue from (`--resume`).
   var resume: Checkpoint?
+  /// The output layer: the full softmax, or a factored one and what rebuilds it.
+  var output: OutputPlan
 }
 
 /// Runs `rnnkit train`; `arguments` are the words after `train`. Returns the exit status.
@@ -116,6 +119,9 @@ func train(_ options: TrainOptions) throws {
     print("note: no held-out text, so no validation (give --valid FILE or --valid-fraction)")
   }
 
+  let output = try OutputPlan(
+    options: options, resume: resume, training: training,
+    vocabularySize: vocabulary.count)
   var rng = RandomSource(seed: options.seed)
   let embeddingSize = options.embedding ?? (level == .word ? 64 : 32)
   let cell =
@@ -127,21 +133,35 @@ func train(_ options: TrainOptions) throws {
     truncation: options.truncation, evaluateEvery: options.evaluateEvery ?? max(steps / 10, 1),
     logEvery: options.logEvery ?? max(steps / 20, 1),
     maximumValidationTokens: options.maxValidTokens)
+  let defaultName =
+    "\(baseName)-\(kind.name)" + (output.kind == .full ? "" : "-\(output.kind.rawValue)")
   let run = TrainRun(
     options: options, modelName: kind.name, vocabulary: vocabulary, training: training,
-    validation: validation, settings: cell.settings, describe: cell.describe,
+    validation: validation, settings: cell.settings.merging(output.settings) { $1 },
+    describe: cell.describe + output.describe,
     configuration: configuration, sourceLabel: sourceLabel, optimum: optimum,
-    checkpointPath: options.checkpoint ?? "\(baseName)-\(kind.name).checkpoint.json",
-    curvePath: options.curve ?? "\(baseName)-\(kind.name).curve.svg", resume: resume)
+    checkpointPath: options.checkpoint ?? "\(defaultName).checkpoint.json",
+    curvePath: options.curve ?? "\(defaultName).curve.svg", resume: resume,
+    output: output)
   try cell.train(run, &rng)
 }
 
-/// Trains `RNNLanguageModel<Cell>` as `run` describes, then saves the checkpoint and curve.
+/// Trains `RNNLanguageModel<Cell>` (the full softmax of units 02-03) as `run` describes, then
+/// saves the checkpoint and curve.
 func trainLanguageModel<Cell: BackpropagatingCell>(
   cell: Cell, run: TrainRun, rng: inout RandomSource
 ) throws {
   var model = RNNLanguageModel(vocabularySize: run.vocabulary.count, cell: cell, rng: &rng)
   if let resume = run.resume { try resume.load(into: &model) }
+  try trainModel(
+    &model, embeddingSize: model.embeddingSize, hiddenSize: model.hiddenSize, run: run)
+}
+
+/// Trains any language model as `run` describes: prints the progress, then saves the
+/// checkpoint and the learning curve.
+func trainModel<Model: TrainableLanguageModel>(
+  _ model: inout Model, embeddingSize: Int, hiddenSize: Int, run: TrainRun
+) throws {
   let options = run.options
   let level = run.vocabulary.level == .word ? "word" : "character"
   let rate =
@@ -154,7 +174,7 @@ func trainLanguageModel<Cell: BackpropagatingCell>(
       + "\(run.training.count) training and \(run.validation.count) held-out tokens, "
       + "V = \(run.vocabulary.count)")
   print(
-    "E = \(model.embeddingSize), H = \(model.hiddenSize), \(model.parameterCount) parameters; "
+    "E = \(embeddingSize), H = \(hiddenSize), \(model.parameterCount) parameters; "
       + "\(options.optimizer) lr \(formatNumber(rate)); \(config.steps) updates of "
       + "\(config.batchSize) x \(config.sequenceLength) tokens"
       + (config.truncation.map { ", truncated BPTT k = \($0)" } ?? "")
@@ -165,7 +185,7 @@ func trainLanguageModel<Cell: BackpropagatingCell>(
         + formatNumber(optimum))
   }
 
-  var trainer = LanguageModelTrainer<RNNLanguageModel<Cell>>(configuration: config)
+  var trainer = LanguageModelTrainer<Model>(configuration: config)
   if let clipping { trainer.gradientTransform = { clipping.apply(&$0) } }
   trainer.onEvent = { event in print(event.line) }
   let started = Date()

@@ -6,6 +6,7 @@ import Unit02
 let trainUsageLine = """
   Usage: rnnkit train --text FILE [--model elman|gru|lstm] [--words] [options]
          rnnkit train --synthetic N [--model elman|gru|lstm] [--words] [options]
+         rnnkit train --text FILE --words --output classes|tree [--classes K] [options]
   """
 
 var trainHelp: String {
@@ -16,7 +17,7 @@ var trainHelp: String {
   through time (units 02-04), prints its progress, and writes a checkpoint and a learning
   curve. Runs your exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference); training
   needs units 02 and 03 (and 04 for --clip-norm, --clip-value and --irnn, 05 for --model gru,
-  06 for --model lstm).
+  06 for --model lstm, 10 for --output classes and --output tree).
 
   \(trainOptionTable.help)
 
@@ -24,6 +25,12 @@ var trainHelp: String {
   perplexity since the last line, the largest gradient norm before clipping, and tokens per
   second. Training stops with an error if the loss or the gradient stops being a finite
   number (exploding gradients); clip the gradients or lower the learning rate.
+
+  --output classes and --output tree replace the softmax over the whole vocabulary (O(V H)
+  per token) with a class-based softmax, O((K + |class|) H), or a hierarchical softmax,
+  O(depth H) (unit 10): worth it at word level, where V is large. Their classes and tree come
+  from the token counts of the training text, which the checkpoint keeps; `rnnkit sample` and
+  --resume rebuild them from it.
 
   Exit status: 0 on success, 1 for unreadable input or a diverged run, 64 for a usage error.
   """
@@ -62,6 +69,8 @@ struct TrainOptions {
   var checkpoint: String?
   var curve: String?
   var resume: String?
+  var output: String?
+  var classCount: Int?
 }
 
 let trainOptionTable = OptionTable<TrainOptions>(sections: [
@@ -124,12 +133,24 @@ let trainOptionTable = OptionTable<TrainOptions>(sections: [
         "--irnn", help: "identity-initialized ReLU network (exercise 04.3): W_hh = I, b = 0,",
         "ReLU units; use with --clip-norm"
       ) { $0.irnn = true },
+      .choice(
+        "--output", "KIND", OutputKind.allCases.map(\.rawValue),
+        help: "the output layer: full (softmax over the vocabulary, the default),",
+        "classes (class-based softmax, exercises 10.1-10.3) or tree",
+        "(hierarchical softmax over a Huffman tree, exercises 10.4-10.6)"
+      ) { $0.output = $1 },
+      .integer(
+        "--classes", "K", atLeast: 1,
+        help: "number of frequency-binned classes of --output classes (default:",
+        "√V rounded)"
+      ) { $0.classCount = $1 },
       .text(
         "--resume", "FILE",
         help: "continue training the model saved in a checkpoint: its model, sizes,",
-        "activation and vocabulary replace --model, --hidden, --embedding,",
-        "--activation, --irnn, --min-count and --max-vocab; --words must",
-        "match it; the optimizer starts afresh"
+        "activation, output layer and vocabulary replace --model, --hidden,",
+        "--embedding, --activation, --irnn, --classes, --min-count and",
+        "--max-vocab; --words and --output must match it; the optimizer starts",
+        "afresh"
       ) { $0.resume = $1 },
     ]),
   .init(
@@ -197,11 +218,12 @@ let trainOptionTable = OptionTable<TrainOptions>(sections: [
       .text(
         "--checkpoint", "PATH",
         help: "where to save the model (default: <name>-<model>.checkpoint.json in",
-        "the current directory, <name> from the text file)"
+        "the current directory, <name> from the text file, <model> followed by",
+        "-classes or -tree for those outputs)"
       ) { $0.checkpoint = $1 },
       .text(
         "--curve", "PATH", help: "where to draw the learning curve, SVG (default:",
-        "<name>-<model>.curve.svg)"
+        "<name>-<model>.curve.svg, <model> as for --checkpoint)"
       ) { $0.curve = $1 },
       .helpFlag,
     ]),
@@ -233,6 +255,12 @@ func parseTrainOptions(_ arguments: [String]) throws -> TrainOptions? {
     throw CommandFailure.usage(
       "--resume takes the model and vocabulary from the checkpoint; drop --irnn, --activation, "
         + "--embedding, --min-count and --max-vocab")
+  }
+  if options.classCount != nil && options.output != OutputKind.classes.rawValue {
+    throw CommandFailure.usage("--classes K applies to --output classes only")
+  }
+  if options.resume != nil && options.classCount != nil {
+    throw CommandFailure.usage("--resume takes the classes from the checkpoint; drop --classes")
   }
   _ = try modelKind(options.model)
   return options
