@@ -44,20 +44,9 @@ public struct BagOfWordsClassifier: Parameterized, Equatable, Sendable {
     try body("bias", &bias)
   }
 
-  /// Checks that every word id is in `0..<V`.
-  func checkWords(_ sentences: [[Int]], _ caller: String) {
-    for (b, sentence) in sentences.enumerated() {
-      for (i, word) in sentence.enumerated() where !(0..<vocabularySize).contains(word) {
-        preconditionFailed(
-          "\(caller): word \(word) at position \(i) of sentence \(b) is outside "
-            + "0..<\(vocabularySize)")
-      }
-    }
-  }
-
   /// The logits of every sentence, `B x C` (row `b` is `b + Σ_{words v of b} W[:, v]`).
   public func logits(_ sentences: [[Int]]) -> Matrix {
-    checkWords(sentences, "BagOfWordsClassifier.logits")
+    checkWordIDs(sentences, vocabularySize: vocabularySize, "BagOfWordsClassifier.logits")
     var z = Matrix.zeros(sentences.count, classCount)
     for (b, sentence) in sentences.enumerated() {
       for c in 0..<classCount {
@@ -92,7 +81,7 @@ public struct BagOfWordsClassifier: Parameterized, Equatable, Sendable {
       labels.count == sentences.count,
       "BagOfWordsClassifier.lossAndGradients: \(labels.count) labels for "
         + "\(sentences.count) sentences")
-    checkWords(sentences, "BagOfWordsClassifier.lossAndGradients")
+    checkWordIDs(sentences, vocabularySize: vocabularySize, "BagOfWordsClassifier.lossAndGradients")
     for (b, label) in labels.enumerated() where !(0..<classCount).contains(label) {
       preconditionFailed(
         "BagOfWordsClassifier.lossAndGradients: label \(label) of sentence \(b) is outside "

@@ -87,17 +87,6 @@ public struct SentimentClassifier<Encoder: SequenceLayer>: SentenceClassifier {
     try head.visitParameters { name, m in try body("head." + name, &m) }
   }
 
-  /// Checks that every word id is a row of the embedding.
-  func checkWords(_ sentences: [[Int]], _ caller: String) {
-    for (b, sentence) in sentences.enumerated() {
-      for (i, word) in sentence.enumerated() where !(0..<vocabularySize).contains(word) {
-        preconditionFailed(
-          "\(caller): word \(word) at position \(i) of sentence \(b) is outside "
-            + "0..<\(vocabularySize)")
-      }
-    }
-  }
-
   /// The padded batch: `T` lists of `B` word ids (padding reads id 0), `T` the longest length.
   public static func paddedSteps(_ sentences: [[Int]]) -> [[Int]] {
     let steps = sentences.map(\.count).max() ?? 0
@@ -106,7 +95,7 @@ public struct SentimentClassifier<Encoder: SequenceLayer>: SentenceClassifier {
 
   /// The pooled features of every sentence, `B x D` (no dropout).
   public func features(_ sentences: [[Int]]) -> Matrix {
-    checkWords(sentences, "SentimentClassifier.features")
+    checkWordIDs(sentences, vocabularySize: vocabularySize, "SentimentClassifier.features")
     let lengths = sentences.map(\.count)
     let inputs = Self.paddedSteps(sentences).map { embedding.gatherRows($0) }
     let outputs = encoder.forward(sequence: inputs, lengths: lengths).outputs
@@ -138,7 +127,7 @@ public struct SentimentClassifier<Encoder: SequenceLayer>: SentenceClassifier {
   public func lossAndGradients(
     _ sentences: [[Int]], labels: [Int], dropoutMask: Matrix? = nil
   ) -> (loss: Double, gradients: Self) {
-    checkWords(sentences, "SentimentClassifier.lossAndGradients")
+    checkWordIDs(sentences, vocabularySize: vocabularySize, "SentimentClassifier.lossAndGradients")
     shapePrecondition(
       labels.count == sentences.count,
       "SentimentClassifier.lossAndGradients: \(sentences.count) sentences and "

@@ -64,12 +64,8 @@ public struct ConvolutionalClassifier: SentenceClassifier, Equatable {
   func features(_ sentences: [[Int]]) -> (features: Matrix, caches: [Convolution1D.Cache]) {
     var features = Matrix.zeros(sentences.count, featureCount)
     var caches: [Convolution1D.Cache] = []
+    checkWordIDs(sentences, vocabularySize: embedding.rows, "ConvolutionalClassifier")
     for (b, sentence) in sentences.enumerated() {
-      for word in sentence where !(0..<embedding.rows).contains(word) {
-        preconditionFailed(
-          "ConvolutionalClassifier: word \(word) of sentence \(b) is outside "
-            + "0..<\(embedding.rows)")
-      }
       let run = convolution.forward(embedding.gatherRows(sentence))
       for j in 0..<featureCount { features[b, j] = run.features[0, j] }
       caches.append(run.cache)

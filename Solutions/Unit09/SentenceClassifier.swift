@@ -30,12 +30,8 @@ extension SentenceClassifier {
       sentences.count == labels.count,
       "accuracy: \(sentences.count) sentences and \(labels.count) labels")
     guard !sentences.isEmpty else { return 0 }
-    var correct = 0
-    for start in stride(from: 0, to: sentences.count, by: max(1, batchSize)) {
-      let end = min(start + max(1, batchSize), sentences.count)
-      let predicted = predict(Array(sentences[start..<end]))
-      for (k, p) in predicted.enumerated() where p == labels[start + k] { correct += 1 }
-    }
+    let predicted = predictAll(sentences, batchSize: batchSize)
+    let correct = zip(predicted, labels).filter { $0 == $1 }.count
     return Double(correct) / Double(sentences.count)
   }
 
@@ -43,6 +39,18 @@ extension SentenceClassifier {
   public func predictAll(_ sentences: [[Int]], batchSize: Int = 64) -> [Int] {
     stride(from: 0, to: sentences.count, by: max(1, batchSize)).flatMap {
       predict(Array(sentences[$0..<min($0 + max(1, batchSize), sentences.count)]))
+    }
+  }
+}
+
+/// Stops with a message naming the sentence and position of the first word id outside
+/// `0..<vocabularySize` (`caller` names the method that was called).
+func checkWordIDs(_ sentences: [[Int]], vocabularySize: Int, _ caller: String) {
+  for (b, sentence) in sentences.enumerated() {
+    for (i, word) in sentence.enumerated() where !(0..<vocabularySize).contains(word) {
+      preconditionFailed(
+        "\(caller): word \(word) at position \(i) of sentence \(b) is outside "
+          + "0..<\(vocabularySize)")
     }
   }
 }
