@@ -105,7 +105,8 @@ extension HierarchicalSoftmax: OutputLayer {}
 
 /// A recurrent language model whose output layer is any ``OutputLayer``: the recurrent
 /// language model of units 02 and 03 with the full softmax replaced by a class-based or
-/// hierarchical one (provided; the output layers are exercises 10.2, 10.3, 10.5 and 10.6).
+/// hierarchical one. Its forward pass through time is exercise 10.10 and its loss and
+/// gradients exercise 10.11; the output layers are exercises 10.2, 10.3, 10.5 and 10.6.
 ///
 ///     x_t = W_e[w_t]                  (row w_t of the embedding, E wide)
 ///     h_t = cell(x_t, h_{t-1})        (any cell: Elman, GRU, LSTM, ...)
@@ -114,8 +115,7 @@ extension HierarchicalSoftmax: OutputLayer {}
 /// The loss of a `B x T` chunk is the mean of `-log p` over its `B T` predictions. The output
 /// layer sees the hidden states of all `T` steps at once, stacked step by step into one
 /// `(T B) x H` matrix (rows `t B ..< (t + 1) B` are step `t`), so one call scores the whole
-/// chunk and its mean is the chunk's mean. Backpropagation through time then walks the cell's
-/// steps backward as in unit 03, with `∂L/∂h_t` from the output layer added at each step.
+/// chunk and its mean is the chunk's mean.
 ///
 /// Parameter blocks, in visiting order: `embedding` (`V x E`), the cell's blocks prefixed with
 /// `cell.`, and the output layer's blocks prefixed with `output.`.
@@ -169,7 +169,19 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
     Cell.State.zeros(batchSize: batchSize, hiddenSize: hiddenSize)
   }
 
-  /// The states after every step of a `B x T` batch and the cell's step caches.
+  /// Reads a `B x T` batch of word ids through the cell, one step at a time (exercise 10.10).
+  ///
+  /// Step `t` looks up the embedding rows of the `B` words `inputs[b][t]` (a `B x E` matrix,
+  /// row `b` for sequence `b`) and applies the cell to them and to the state left by step
+  /// `t - 1`; step 0 starts from `initialState`, which the caller chooses (zeros at the start
+  /// of a stream, the state of the previous chunk otherwise).
+  ///
+  /// - Parameters:
+  ///   - inputs: `B` sequences of `T` word ids in `0..<V` (all of the same length).
+  ///   - initialState: the state before step 0, `B` rows of width `H`.
+  /// - Returns: `states[t]`, the cell's state after step `t` (so `states[T-1]` is the state to
+  ///   carry into the next chunk), and `caches[t]`, the cache the cell's forward pass returned
+  ///   at step `t`, as its backward pass needs it. Both have `T` entries; none for `T = 0`.
   public func run(
     _ inputs: [[Int]], initialState: Cell.State
   ) -> (states: [Cell.State], caches: [Cell.StepCache]) {
@@ -180,26 +192,21 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
       "FactoredLanguageModel: \(inputs.count) sequences of lengths \(inputs.map(\.count)) "
         + "from a state of shape \(initialState.hidden.shapeDescription); expected equal "
         + "lengths and \(inputs.count)x\(hiddenSize)")
-    var state = initialState
-    var states: [Cell.State] = []
-    var caches: [Cell.StepCache] = []
-    for t in 0..<steps {
-      let step = cell.forward(embedding.gatherRows(inputs.map { $0[t] }), state: state)
-      state = step.state
-      states.append(state)
-      caches.append(step.cache)
-    }
-    return (states, caches)
+    // Exercise 10.10: FactoredLanguageModel.run(_:initialState:).
+    // Read Lectures/10-large-vocabularies.md §6, then replace this stub with your code.
+    notImplemented(
+      "10.10", "FactoredLanguageModel.run(_:initialState:)",
+      lecture: "Lectures/10-large-vocabularies.md §6")
   }
 
   /// The hidden parts of `states` stacked step by step: `(T B) x H`.
-  static func stacked(_ states: [Cell.State], hiddenSize: Int) -> Matrix {
+  public static func stacked(_ states: [Cell.State], hiddenSize: Int) -> Matrix {
     let rows = states.reduce(0) { $0 + $1.hidden.rows }
     return Matrix(rows: rows, cols: hiddenSize, values: states.flatMap(\.hidden.storage))
   }
 
   /// Rows `t B ..< (t + 1) B` of a stacked `(T B) x H` matrix.
-  static func step(_ t: Int, of stacked: Matrix, batch: Int) -> Matrix {
+  public static func step(_ t: Int, of stacked: Matrix, batch: Int) -> Matrix {
     let width = batch * stacked.cols
     return Matrix(
       rows: batch, cols: stacked.cols,
@@ -207,7 +214,7 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
   }
 
   /// The targets of a `B x T` chunk in the stacked order (step by step).
-  static func stackedTargets(_ targets: [[Int]]) -> [Int] {
+  public static func stackedTargets(_ targets: [[Int]]) -> [Int] {
     let steps = targets.first?.count ?? 0
     return (0..<steps).flatMap { t in targets.map { $0[t] } }
   }
@@ -241,43 +248,36 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
 }
 
 extension FactoredLanguageModel: TrainableLanguageModel {
-  /// The mean `-log p` over the chunk and its gradient by backpropagation through time (whole
-  /// chunk, or each step's loss through at most `truncation` steps, as in exercise 03.3). The
-  /// initial state is a constant.
+  /// The mean `-log p` over a chunk and its gradient by backpropagation through time
+  /// (exercise 10.11).
+  ///
+  /// The loss is the mean of `-log p(targets[b][t] | inputs[b][0...t])` over the chunk's
+  /// `B T` predictions, from `initialState`, which is a constant: no gradient reaches it. Score
+  /// all `T` steps with **one** call of the output layer on the states stacked step by step
+  /// (``stacked(_:hiddenSize:)`` and ``stackedTargets(_:)``; rows `t B ..< (t + 1) B` are step
+  /// `t`, ``step(_:of:batch:)`` takes them out again), so that the layer's mean is the chunk's
+  /// mean and its backward pass gives `∂L/∂h_t` for every step at once.
+  ///
+  /// - Parameters:
+  ///   - chunk: `B x T` inputs and targets (``TokenChunk``).
+  ///   - initialState: the state before the chunk's first step.
+  ///   - truncation: `nil` backpropagates every step's loss through the whole chunk (to step
+  ///     0). A window `k` backpropagates the loss of step `t` only through steps
+  ///     `t, t-1, ..., max(0, t-k+1)`: the state before step `t-k+1` counts as a constant for
+  ///     that loss (`k = 1`: no gradient crosses from one step to the step before; exercise
+  ///     03.3 defines the same window). A window of `T` or more is the whole chunk.
+  /// - Returns: the loss; a model whose blocks hold the gradient of every block (`embedding`
+  ///   rows of words absent from the inputs are zero; `cell` and `output` blocks as their
+  ///   backward passes define them); and the state after the last step (the initial state
+  ///   for `T = 0`, where the loss is 0 and every gradient zero).
   public func lossAndGradients(
     _ chunk: TokenChunk, initialState: Cell.State, truncation: Int?
   ) -> (loss: Double, gradients: FactoredLanguageModel, finalState: Cell.State) {
-    let pass = run(chunk.inputs, initialState: initialState)
-    var gradients = zerosLike()
-    guard !pass.states.isEmpty else { return (0, gradients, initialState) }
-    let batch = chunk.batchSize
-    let (loss, cache) = output.lossAndCache(
-      hidden: Self.stacked(pass.states, hiddenSize: hiddenSize),
-      targets: Self.stackedTargets(chunk.targets))
-    let (hiddenGradient, outputGradients) = output.backward(cache)
-    gradients.output = outputGradients
-    let zero = Cell.State.zeros(batchSize: batch, hiddenSize: hiddenSize)
-    func backStep(_ t: Int, _ dState: Cell.State) -> Cell.State {
-      let step = cell.backward(pass.caches[t], stateGradient: dState)
-      gradients.cell.accumulate(step.gradients)
-      gradients.embedding.scatterAddRows(step.inputGradient, at: chunk.inputs.map { $0[t] })
-      return step.previousStateGradient
-    }
-    let steps = pass.states.count
-    if let window = truncation, window < steps {
-      for t in 0..<steps {
-        var dState = zero.addingToHidden(Self.step(t, of: hiddenGradient, batch: batch))
-        for j in stride(from: t, through: max(0, t - window + 1), by: -1) {
-          dState = backStep(j, dState)
-        }
-      }
-    } else {
-      var dNext = zero
-      for t in stride(from: steps - 1, through: 0, by: -1) {
-        dNext = backStep(t, dNext.addingToHidden(Self.step(t, of: hiddenGradient, batch: batch)))
-      }
-    }
-    return (loss, gradients, pass.states[steps - 1])
+    // Exercise 10.11: FactoredLanguageModel.lossAndGradients(_:initialState:truncation:).
+    // Read Lectures/10-large-vocabularies.md §6, then replace this stub with your code.
+    notImplemented(
+      "10.11", "FactoredLanguageModel.lossAndGradients(_:initialState:truncation:)",
+      lecture: "Lectures/10-large-vocabularies.md §6")
   }
 
   /// Scores `tokens` as one stream read in pieces of `steps` tokens, the state carried.

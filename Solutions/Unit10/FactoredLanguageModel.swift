@@ -105,7 +105,8 @@ extension HierarchicalSoftmax: OutputLayer {}
 
 /// A recurrent language model whose output layer is any ``OutputLayer``: the recurrent
 /// language model of units 02 and 03 with the full softmax replaced by a class-based or
-/// hierarchical one (provided; the output layers are exercises 10.2, 10.3, 10.5 and 10.6).
+/// hierarchical one. Its forward pass through time is exercise 10.10 and its loss and
+/// gradients exercise 10.11; the output layers are exercises 10.2, 10.3, 10.5 and 10.6.
 ///
 ///     x_t = W_e[w_t]                  (row w_t of the embedding, E wide)
 ///     h_t = cell(x_t, h_{t-1})        (any cell: Elman, GRU, LSTM, ...)
@@ -114,8 +115,7 @@ extension HierarchicalSoftmax: OutputLayer {}
 /// The loss of a `B x T` chunk is the mean of `-log p` over its `B T` predictions. The output
 /// layer sees the hidden states of all `T` steps at once, stacked step by step into one
 /// `(T B) x H` matrix (rows `t B ..< (t + 1) B` are step `t`), so one call scores the whole
-/// chunk and its mean is the chunk's mean. Backpropagation through time then walks the cell's
-/// steps backward as in unit 03, with `∂L/∂h_t` from the output layer added at each step.
+/// chunk and its mean is the chunk's mean.
 ///
 /// Parameter blocks, in visiting order: `embedding` (`V x E`), the cell's blocks prefixed with
 /// `cell.`, and the output layer's blocks prefixed with `output.`.
@@ -169,7 +169,19 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
     Cell.State.zeros(batchSize: batchSize, hiddenSize: hiddenSize)
   }
 
-  /// The states after every step of a `B x T` batch and the cell's step caches.
+  /// Reads a `B x T` batch of word ids through the cell, one step at a time (exercise 10.10).
+  ///
+  /// Step `t` looks up the embedding rows of the `B` words `inputs[b][t]` (a `B x E` matrix,
+  /// row `b` for sequence `b`) and applies the cell to them and to the state left by step
+  /// `t - 1`; step 0 starts from `initialState`, which the caller chooses (zeros at the start
+  /// of a stream, the state of the previous chunk otherwise).
+  ///
+  /// - Parameters:
+  ///   - inputs: `B` sequences of `T` word ids in `0..<V` (all of the same length).
+  ///   - initialState: the state before step 0, `B` rows of width `H`.
+  /// - Returns: `states[t]`, the cell's state after step `t` (so `states[T-1]` is the state to
+  ///   carry into the next chunk), and `caches[t]`, the cache the cell's forward pass returned
+  ///   at step `t`, as its backward pass needs it. Both have `T` entries; none for `T = 0`.
   public func run(
     _ inputs: [[Int]], initialState: Cell.State
   ) -> (states: [Cell.State], caches: [Cell.StepCache]) {
@@ -180,6 +192,7 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
       "FactoredLanguageModel: \(inputs.count) sequences of lengths \(inputs.map(\.count)) "
         + "from a state of shape \(initialState.hidden.shapeDescription); expected equal "
         + "lengths and \(inputs.count)x\(hiddenSize)")
+    // BEGIN SOLUTION 10.10 FactoredLanguageModel.run(_:initialState:) | Lectures/10-large-vocabularies.md §6
     var state = initialState
     var states: [Cell.State] = []
     var caches: [Cell.StepCache] = []
@@ -190,16 +203,17 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
       caches.append(step.cache)
     }
     return (states, caches)
+    // END SOLUTION
   }
 
   /// The hidden parts of `states` stacked step by step: `(T B) x H`.
-  static func stacked(_ states: [Cell.State], hiddenSize: Int) -> Matrix {
+  public static func stacked(_ states: [Cell.State], hiddenSize: Int) -> Matrix {
     let rows = states.reduce(0) { $0 + $1.hidden.rows }
     return Matrix(rows: rows, cols: hiddenSize, values: states.flatMap(\.hidden.storage))
   }
 
   /// Rows `t B ..< (t + 1) B` of a stacked `(T B) x H` matrix.
-  static func step(_ t: Int, of stacked: Matrix, batch: Int) -> Matrix {
+  public static func step(_ t: Int, of stacked: Matrix, batch: Int) -> Matrix {
     let width = batch * stacked.cols
     return Matrix(
       rows: batch, cols: stacked.cols,
@@ -207,7 +221,7 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
   }
 
   /// The targets of a `B x T` chunk in the stacked order (step by step).
-  static func stackedTargets(_ targets: [[Int]]) -> [Int] {
+  public static func stackedTargets(_ targets: [[Int]]) -> [Int] {
     let steps = targets.first?.count ?? 0
     return (0..<steps).flatMap { t in targets.map { $0[t] } }
   }
@@ -241,12 +255,32 @@ public struct FactoredLanguageModel<Cell: BackpropagatingCell, Output: OutputLay
 }
 
 extension FactoredLanguageModel: TrainableLanguageModel {
-  /// The mean `-log p` over the chunk and its gradient by backpropagation through time (whole
-  /// chunk, or each step's loss through at most `truncation` steps, as in exercise 03.3). The
-  /// initial state is a constant.
+  /// The mean `-log p` over a chunk and its gradient by backpropagation through time
+  /// (exercise 10.11).
+  ///
+  /// The loss is the mean of `-log p(targets[b][t] | inputs[b][0...t])` over the chunk's
+  /// `B T` predictions, from `initialState`, which is a constant: no gradient reaches it. Score
+  /// all `T` steps with **one** call of the output layer on the states stacked step by step
+  /// (``stacked(_:hiddenSize:)`` and ``stackedTargets(_:)``; rows `t B ..< (t + 1) B` are step
+  /// `t`, ``step(_:of:batch:)`` takes them out again), so that the layer's mean is the chunk's
+  /// mean and its backward pass gives `∂L/∂h_t` for every step at once.
+  ///
+  /// - Parameters:
+  ///   - chunk: `B x T` inputs and targets (``TokenChunk``).
+  ///   - initialState: the state before the chunk's first step.
+  ///   - truncation: `nil` backpropagates every step's loss through the whole chunk (to step
+  ///     0). A window `k` backpropagates the loss of step `t` only through steps
+  ///     `t, t-1, ..., max(0, t-k+1)`: the state before step `t-k+1` counts as a constant for
+  ///     that loss (`k = 1`: no gradient crosses from one step to the step before; exercise
+  ///     03.3 defines the same window). A window of `T` or more is the whole chunk.
+  /// - Returns: the loss; a model whose blocks hold the gradient of every block (`embedding`
+  ///   rows of words absent from the inputs are zero; `cell` and `output` blocks as their
+  ///   backward passes define them); and the state after the last step (the initial state
+  ///   for `T = 0`, where the loss is 0 and every gradient zero).
   public func lossAndGradients(
     _ chunk: TokenChunk, initialState: Cell.State, truncation: Int?
   ) -> (loss: Double, gradients: FactoredLanguageModel, finalState: Cell.State) {
+    // BEGIN SOLUTION 10.11 FactoredLanguageModel.lossAndGradients(_:initialState:truncation:) | Lectures/10-large-vocabularies.md §6
     let pass = run(chunk.inputs, initialState: initialState)
     var gradients = zerosLike()
     guard !pass.states.isEmpty else { return (0, gradients, initialState) }
@@ -257,6 +291,7 @@ extension FactoredLanguageModel: TrainableLanguageModel {
     let (hiddenGradient, outputGradients) = output.backward(cache)
     gradients.output = outputGradients
     let zero = Cell.State.zeros(batchSize: batch, hiddenSize: hiddenSize)
+    // One step back: the cell's gradients and the embedding rows of step t's inputs.
     func backStep(_ t: Int, _ dState: Cell.State) -> Cell.State {
       let step = cell.backward(pass.caches[t], stateGradient: dState)
       gradients.cell.accumulate(step.gradients)
@@ -265,6 +300,7 @@ extension FactoredLanguageModel: TrainableLanguageModel {
     }
     let steps = pass.states.count
     if let window = truncation, window < steps {
+      // Each step's loss walks back through its own window.
       for t in 0..<steps {
         var dState = zero.addingToHidden(Self.step(t, of: hiddenGradient, batch: batch))
         for j in stride(from: t, through: max(0, t - window + 1), by: -1) {
@@ -272,12 +308,14 @@ extension FactoredLanguageModel: TrainableLanguageModel {
         }
       }
     } else {
+      // The whole chunk: one walk back, adding each step's ∂L/∂h_t on the way.
       var dNext = zero
       for t in stride(from: steps - 1, through: 0, by: -1) {
         dNext = backStep(t, dNext.addingToHidden(Self.step(t, of: hiddenGradient, batch: batch)))
       }
     }
     return (loss, gradients, pass.states[steps - 1])
+    // END SOLUTION
   }
 
   /// Scores `tokens` as one stream read in pieces of `steps` tokens, the state carried.
