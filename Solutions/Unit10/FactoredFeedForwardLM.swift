@@ -1,0 +1,202 @@
+import Foundation
+import RNNCore
+
+/// Bengio's feed-forward language model with any ``OutputLayer`` on top: the model of
+/// ``FeedForwardLM`` with its softmax over the whole vocabulary replaced by a class-based
+/// (``ClassSoftmax``) or hierarchical (``HierarchicalSoftmax``) one, or kept
+/// (``FullSoftmax``). For a batch of `B` contexts of `n-1` words, oldest first:
+///
+///     x = [C[w_{t-n+1}], ..., C[w_{t-1}]]     B x (n-1)E   (oldest word in columns 0..<E)
+///     a = tanh(x Hᵀ + d)                      B x hidden
+///     p(w | context) = output(a)              the output layer reads a as its hidden states
+///
+/// There are no direct connections: they feed the embeddings straight into a softmax over the
+/// vocabulary (use ``FeedForwardLM`` for them).
+///
+/// Parameter blocks, in visiting order: `embedding` `C` (`V x E`), `hiddenWeight` `H`
+/// (`hidden x (n-1)E`), `hiddenBias` `d` (`1 x hidden`), then the output layer's blocks
+/// prefixed with `output.`.
+public struct FactoredFeedForwardLM<Output: OutputLayer>: Parameterized, Sendable {
+  /// `V x E`: row `w` is the vector of word `w`.
+  public var embedding: Matrix
+  /// `hidden x (n-1)E`.
+  public var hiddenWeight: Matrix
+  /// `1 x hidden`.
+  public var hiddenBias: Matrix
+  /// The output layer: reads `hidden` columns, predicts `V` words.
+  public var output: Output
+
+  /// A model from explicit parts; their shapes must fit.
+  public init(embedding: Matrix, hiddenWeight: Matrix, hiddenBias: Matrix, output: Output) {
+    let e = embedding.cols
+    shapePrecondition(
+      e > 0 && hiddenWeight.cols % e == 0 && hiddenWeight.cols >= e && hiddenBias.rows == 1
+        && hiddenBias.cols == hiddenWeight.rows && output.hiddenSize == hiddenWeight.rows
+        && output.vocabularySize == embedding.rows,
+      "FactoredFeedForwardLM: embedding VxE, hiddenWeight hiddenx(n-1)E, hiddenBias 1xhidden "
+        + "and an output layer reading hidden columns over V words; got "
+        + "\(embedding.shapeDescription), \(hiddenWeight.shapeDescription), "
+        + "\(hiddenBias.shapeDescription) and an output layer reading \(output.hiddenSize) "
+        + "columns over \(output.vocabularySize) words")
+    self.embedding = embedding
+    self.hiddenWeight = hiddenWeight
+    self.hiddenBias = hiddenBias
+    self.output = output
+  }
+
+  /// A model around `output` with the initialization of ``FeedForwardLM``: embeddings of
+  /// standard deviation 0.1, `H` of `1/√((n-1)E)`, `d = 0`.
+  public init(
+    embeddingSize e: Int, contextLength: Int, output: Output, rng: inout RandomSource
+  ) {
+    precondition(e >= 1 && contextLength >= 1, "FactoredFeedForwardLM: sizes must be positive")
+    let width = contextLength * e
+    self.init(
+      embedding: .gaussian(output.vocabularySize, e, std: 0.1, rng: &rng),
+      hiddenWeight: .gaussian(
+        output.hiddenSize, width, std: 1 / Double(width).squareRoot(), rng: &rng),
+      hiddenBias: .zeros(1, output.hiddenSize), output: output)
+  }
+
+  /// `V`.
+  public var vocabularySize: Int { embedding.rows }
+  /// `E`.
+  public var embeddingSize: Int { embedding.cols }
+  /// `n-1`.
+  public var contextLength: Int { hiddenWeight.cols / embedding.cols }
+  /// The number of hidden units (the width the output layer reads).
+  public var hiddenSize: Int { hiddenWeight.rows }
+
+  public mutating func visitParameters(_ body: (String, inout Matrix) throws -> Void) rethrows {
+    try body("embedding", &embedding)
+    try body("hiddenWeight", &hiddenWeight)
+    try body("hiddenBias", &hiddenBias)
+    try output.visitParameters { name, block in try body("output." + name, &block) }
+  }
+
+  private func check(_ contexts: [[Int]], _ caller: String) {
+    for (b, context) in contexts.enumerated() {
+      shapePrecondition(
+        context.count == contextLength,
+        "FactoredFeedForwardLM.\(caller): context \(b) has \(context.count) words, the model "
+          + "reads \(contextLength)")
+      for word in context where !(0..<vocabularySize).contains(word) {
+        preconditionFailed(
+          "FactoredFeedForwardLM.\(caller): word \(word) in context \(b) is outside "
+            + "0..<\(vocabularySize)")
+      }
+    }
+  }
+
+  /// `x`: the context vectors side by side, `B x (n-1)E` (provided).
+  public func inputs(contexts: [[Int]]) -> Matrix {
+    check(contexts, "inputs(contexts:)")
+    guard !contexts.isEmpty else { return .zeros(0, contextLength * embeddingSize) }
+    return .hstack((0..<contextLength).map { k in embedding.gatherRows(contexts.map { $0[k] }) })
+  }
+
+  /// `log p(w | contexts[b])` for every word: `B x V` (provided; full cost, for evaluation).
+  public func logProbabilities(contexts: [[Int]]) -> Matrix {
+    let a = inputs(contexts: contexts).matmul(hiddenWeight, transposeOther: true)
+      .adding(rowVector: hiddenBias).tanh()
+    return output.logProbabilities(hidden: a)
+  }
+
+  /// The mean `-log p(targets[b] | contexts[b])` over the batch and its gradient (exercise
+  /// 10.12).
+  ///
+  /// The output layer must be called once, on all `B` rows of `a`; its mean is the loss (0 for
+  /// an empty batch, with every gradient zero).
+  ///
+  /// - Parameters:
+  ///   - contexts: `B` contexts of `n-1` word ids each, oldest first.
+  ///   - targets: `B` next words in `0..<V`.
+  /// - Returns: the loss and a model whose blocks hold `∂L/∂embedding` (a word used at several
+  ///   positions or rows collects all of them; unused words get 0), `∂L/∂hiddenWeight`,
+  ///   `∂L/∂hiddenBias` and the output layer's gradients as its backward pass returns them.
+  public func lossAndGradients(
+    contexts: [[Int]], targets: [Int]
+  ) -> (loss: Double, gradients: FactoredFeedForwardLM) {
+    shapePrecondition(
+      contexts.count == targets.count,
+      "FactoredFeedForwardLM.lossAndGradients: \(contexts.count) contexts and "
+        + "\(targets.count) targets")
+    let x = inputs(contexts: contexts)
+    // BEGIN SOLUTION 10.12 FactoredFeedForwardLM.lossAndGradients(contexts:targets:) | Lectures/10-large-vocabularies.md §4
+    var gradients = zerosLike()
+    guard !targets.isEmpty else { return (0, gradients) }
+    let a = x.matmul(hiddenWeight, transposeOther: true).adding(rowVector: hiddenBias).tanh()
+    let (loss, cache) = output.lossAndCache(hidden: a, targets: targets)
+    let (da, outputGradients) = output.backward(cache)
+    gradients.output = outputGradients
+    let dz = da.zipMap(a) { g, out in g * (1 - out * out) }
+    gradients.hiddenWeight = dz.matmul(x, transposeSelf: true)
+    gradients.hiddenBias = dz.sumRows()
+    let dx = dz.matmul(hiddenWeight)
+    // Slice k of ∂L/∂x belongs to the k-th word of each context; repeated words add up.
+    let e = embeddingSize
+    for k in 0..<contextLength {
+      gradients.embedding.scatterAddRows(
+        dx.columns((k * e)..<((k + 1) * e)), at: contexts.map { $0[k] })
+    }
+    return (loss, gradients)
+    // END SOLUTION
+  }
+}
+
+// MARK: - Token streams
+
+extension FactoredFeedForwardLM {
+  /// `log p(tokens[t] | context of t)` for every position of a stream, the contexts as in
+  /// ``FeedForwardLM/contexts(of:contextLength:boundary:)``, in batches of `batchSize`.
+  public func tokenLogProbabilities(
+    _ tokens: [Int], boundary: Int, batchSize: Int = 256
+  ) -> [Double] {
+    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
+    var out: [Double] = []
+    out.reserveCapacity(tokens.count)
+    var start = 0
+    while start < tokens.count {
+      let end = Swift.min(start + Swift.max(batchSize, 1), tokens.count)
+      let logP = logProbabilities(contexts: Array(all[start..<end]))
+      for t in start..<end { out.append(logP[t - start, tokens[t]]) }
+      start = end
+    }
+    return out
+  }
+
+  /// The perplexity `exp(-mean log p)` of the stream (1 for an empty stream).
+  public func perplexity(_ tokens: [Int], boundary: Int) -> Double {
+    let logP = tokenLogProbabilities(tokens, boundary: boundary)
+    guard !logP.isEmpty else { return 1 }
+    return exp(-logP.reduce(0, +) / Double(logP.count))
+  }
+
+  /// Trains on a token stream with Adam, as ``FeedForwardLM/train(_:boundary:epochs:batchSize:learningRate:rng:)``
+  /// does: each epoch visits every position once in a seeded random order. Returns the mean
+  /// training loss of each epoch.
+  @discardableResult
+  public mutating func train(
+    _ tokens: [Int], boundary: Int, epochs: Int, batchSize: Int = 32,
+    learningRate: Double = 0.01, rng: inout RandomSource
+  ) -> [Double] {
+    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
+    var optimizer = Adam(learningRate: learningRate)
+    var losses: [Double] = []
+    for _ in 0..<epochs {
+      let order = rng.permutation(tokens.count)
+      var total = 0.0
+      var start = 0
+      while start < order.count {
+        let picked = order[start..<Swift.min(start + Swift.max(batchSize, 1), order.count)]
+        let (loss, gradients) = lossAndGradients(
+          contexts: picked.map { all[$0] }, targets: picked.map { tokens[$0] })
+        total += loss * Double(picked.count)
+        optimizer.step(&self, gradients: gradients)
+        start += picked.count
+      }
+      losses.append(tokens.isEmpty ? 0 : total / Double(tokens.count))
+    }
+    return losses
+  }
+}
