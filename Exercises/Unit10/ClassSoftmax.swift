@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import RNNTraining
 
 /// A class-based softmax output layer (Mikolov et al., 2011): the probability of a word given
 /// a hidden state `h` (`1 x H`) is factored through the word's class `c = c(w)`,

@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import RNNTraining
 
 /// The hierarchical softmax: an output layer that predicts a word by a chain of binary
 /// decisions down a ``HuffmanTree`` instead of one softmax over the whole vocabulary.

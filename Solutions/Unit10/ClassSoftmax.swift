@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import RNNTraining
 
 /// A class-based softmax output layer (Mikolov et al., 2011): the probability of a word given
 /// a hidden state `h` (`1 x H`) is factored through the word's class `c = c(w)`,
@@ -116,26 +117,29 @@ public struct ClassSoftmax: Parameterized, Equatable, Sendable {
     checkBatch(hidden, targets, "lossAndCache")
     // BEGIN SOLUTION 10.2 ClassSoftmax.lossAndCache(hidden:targets:) | Lectures/10-large-vocabularies.md §2
     let batch = hidden.rows
-    let classScores = hidden.matmul(classWeight, transposeOther: true).adding(rowVector: classBias)
-    var classProbabilities = Matrix.zeros(batch, classes.classCount)
-    var wordProbabilities: [[Double]] = []
+    // p(c | h) for every row: one product and a row-wise stable log-softmax over the K classes.
+    let classLog = hidden.matmul(classWeight, transposeOther: true).adding(rowVector: classBias)
+      .logSoftmaxRows()
+    // p(w | c, h): the rows whose targets share a class c are scored together, against the
+    // members of c only (a gathered block of wordWeight, |c| x H).
+    var rowsOfClass = [[Int]](repeating: [], count: classes.classCount)
+    for (b, target) in targets.enumerated() { rowsOfClass[classes.classOf[target]].append(b) }
+    var wordProbabilities = [[Double]](repeating: [], count: batch)
     var total = 0.0
-    for b in 0..<batch {
-      let target = targets[b]
-      let c = classes.classOf[target]
-      let classLog = Softmax.logProbabilities(classScores.row(b))
-      classProbabilities.setRow(b, classLog.map { exp($0) })
+    for (c, rows) in rowsOfClass.enumerated() where !rows.isEmpty {
       let words = classes.members[c]
-      let h = hidden.rowMatrix(b)
-      let scores = words.map { u in
-        (0..<hiddenSize).reduce(wordBias[0, u]) { $0 + h[0, $1] * wordWeight[u, $1] }
+      let wordLog = hidden.gatherRows(rows)
+        .matmul(wordWeight.gatherRows(words), transposeOther: true)
+        .adding(rowVector: Matrix(row: words.map { wordBias[0, $0] }))
+        .logSoftmaxRows()  // rows.count x |c|, each row shifted by its own maximum
+      let probabilities = wordLog.map(exp)
+      for (i, b) in rows.enumerated() {
+        wordProbabilities[b] = probabilities.row(i)
+        total -= classLog[b, c] + wordLog[i, classes.positionInClass[targets[b]]]
       }
-      let wordLog = Softmax.logProbabilities(scores)
-      wordProbabilities.append(wordLog.map { exp($0) })
-      total -= classLog[c] + wordLog[classes.positionInClass[target]]
     }
     let cache = Cache(
-      hidden: hidden, targets: targets, classProbabilities: classProbabilities,
+      hidden: hidden, targets: targets, classProbabilities: classLog.map(exp),
       wordProbabilities: wordProbabilities)
     return (batch == 0 ? 0 : total / Double(batch), cache)
     // END SOLUTION
@@ -154,26 +158,35 @@ public struct ClassSoftmax: Parameterized, Equatable, Sendable {
     // BEGIN SOLUTION 10.3 ClassSoftmax.backward(_:) | Lectures/10-large-vocabularies.md §2
     let batch = cache.hidden.rows
     var gradients = zerosLike()
-    var hiddenGradient = Matrix.zeros(like: cache.hidden)
-    guard batch > 0 else { return (hiddenGradient, gradients) }
+    guard batch > 0 else { return (.zeros(like: cache.hidden), gradients) }
     let scale = 1 / Double(batch)
+    // The class scores: ∂L/∂z = (p(· | h) - onehot(c(w))) / B, row by row.
     var classScoreGradient = cache.classProbabilities * scale
-    for b in 0..<batch {
-      let target = cache.targets[b]
+    for (b, target) in cache.targets.enumerated() {
       classScoreGradient[b, classes.classOf[target]] -= scale
-      let words = classes.members[classes.classOf[target]]
-      for (j, u) in words.enumerated() {
-        let g = (cache.wordProbabilities[b][j] - (u == target ? 1 : 0)) * scale
-        gradients.wordBias[0, u] += g
-        for k in 0..<hiddenSize {
-          gradients.wordWeight[u, k] += g * cache.hidden[b, k]
-          hiddenGradient[b, k] += g * wordWeight[u, k]
-        }
-      }
     }
     gradients.classWeight = classScoreGradient.matmul(cache.hidden, transposeSelf: true)
     gradients.classBias = classScoreGradient.sumRows()
-    hiddenGradient += classScoreGradient.matmul(classWeight)
+    var hiddenGradient = classScoreGradient.matmul(classWeight)
+    // The word scores, class by class as in the forward pass: ∂L/∂z = (p(· | c, h) - onehot) / B
+    // over the members of c, with the one-hot at the target's position in its class.
+    var rowsOfClass = [[Int]](repeating: [], count: classes.classCount)
+    for (b, target) in cache.targets.enumerated() { rowsOfClass[classes.classOf[target]].append(b) }
+    for (c, rows) in rowsOfClass.enumerated() where !rows.isEmpty {
+      let words = classes.members[c]
+      var wordScoreGradient = Matrix(rows.map { cache.wordProbabilities[$0] })  // rows x |c|
+      for (i, b) in rows.enumerated() {
+        wordScoreGradient[i, classes.positionInClass[cache.targets[b]]] -= 1
+      }
+      wordScoreGradient *= scale
+      // Only the members' rows of wordWeight and entries of wordBias get a gradient.
+      gradients.wordWeight.scatterAddRows(
+        wordScoreGradient.matmul(cache.hidden.gatherRows(rows), transposeSelf: true), at: words)
+      let biasGradient = wordScoreGradient.sumRows()
+      for j in words.indices { gradients.wordBias[0, words[j]] += biasGradient[0, j] }
+      hiddenGradient.scatterAddRows(
+        wordScoreGradient.matmul(wordWeight.gatherRows(words)), at: rows)
+    }
     return (hiddenGradient, gradients)
     // END SOLUTION
   }

@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import RNNTraining
 
 /// The hierarchical softmax: an output layer that predicts a word by a chain of binary
 /// decisions down a ``HuffmanTree`` instead of one softmax over the whole vocabulary.
@@ -129,16 +130,17 @@ public struct HierarchicalSoftmax: Parameterized, Equatable, Sendable {
     var total = 0.0
     var scores: [[Double]] = []
     for (b, word) in targets.enumerated() {
-      var rowScores: [Double] = []
-      for (node, right) in zip(tree.paths[word], tree.codes[word]) {
-        var s = nodeBias[0, node]
-        for j in 0..<hiddenSize { s += hidden[b, j] * nodeWeight[node, j] }
-        rowScores.append(s)
+      let path = tree.paths[word]
+      let code = tree.codes[word]
+      // The scores of the path's nodes at once: their rows of nodeWeight (depth x H) times h_b.
+      var s = nodeWeight.gatherRows(path).matmul(hidden.rowMatrix(b), transposeOther: true)
+      for i in path.indices {
+        s[i, 0] += nodeBias[0, path[i]]
         // log σ(x) = -log(1 + e^-x) = min(x, 0) - log(1 + e^-|x|): exp never overflows.
-        let x = right ? s : -s
+        let x = code[i] ? s[i, 0] : -s[i, 0]
         total -= Swift.min(x, 0) - log1p(exp(-abs(x)))
       }
-      scores.append(rowScores)
+      scores.append(s.storage)
     }
     let loss = targets.isEmpty ? 0 : total / Double(targets.count)
     return (loss, Cache(hidden: hidden, targets: targets, scores: scores))
@@ -167,15 +169,16 @@ public struct HierarchicalSoftmax: Parameterized, Equatable, Sendable {
     guard !cache.targets.isEmpty else { return (hiddenGradient, gradients) }
     let scale = 1 / Double(cache.targets.count)
     for (b, word) in cache.targets.enumerated() {
-      for (i, (node, right)) in zip(tree.paths[word], tree.codes[word]).enumerated() {
-        // ∂(-log σ(±s))/∂s = σ(s) - bit.
-        let g = (Activation.sigmoid(cache.scores[b][i]) - (right ? 1 : 0)) * scale
-        gradients.nodeBias[0, node] += g
-        for j in 0..<hiddenSize {
-          gradients.nodeWeight[node, j] += g * h[b, j]
-          hiddenGradient[b, j] += g * nodeWeight[node, j]
-        }
-      }
+      let path = tree.paths[word]
+      let code = tree.codes[word]
+      // ∂(-log σ(±s))/∂s = σ(s) - bit at each node of the path, divided by B: depth x 1.
+      var g = Matrix(column: cache.scores[b]).sigmoid()
+      for i in path.indices where code[i] { g[i, 0] -= 1 }
+      g *= scale
+      // s_n = h_b · v_n + b_n: node n's row gets g_n h_b, its bias g_n, and h_b gets Σ_n g_n v_n.
+      gradients.nodeWeight.scatterAddRows(g.matmul(h.rowMatrix(b)), at: path)
+      for i in path.indices { gradients.nodeBias[0, path[i]] += g[i, 0] }
+      hiddenGradient.setRow(b, g.matmul(nodeWeight.gatherRows(path), transposeSelf: true).storage)
     }
     return (hiddenGradient, gradients)
     // END SOLUTION

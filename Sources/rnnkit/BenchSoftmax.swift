@@ -28,6 +28,15 @@ private var softmaxBenchHelp: String {
 
   \(softmaxBenchOptionTable.help)
 
+  The default batch is what one call of the output layer sees in `rnnkit train --words`
+  with its defaults: a chunk of 32 sequences of 20 steps, stacked into 640 tokens. The
+  gradients of the weights come back as dense blocks of the weights' shape, as the
+  optimizer needs them, so every call costs O(|V| H) for them whatever the layer; a whole
+  chunk shares that cost among its 640 tokens (at --batch 32 it is most of the class-based
+  and the hierarchical softmax's time). The default run takes about half a minute and
+  1.7 GB of memory, most of both for the full softmax at |V| = 100,000, whose scores and
+  their gradient are two 640 x 100,000 matrices.
+
   Each figure is the median of N timed runs after one warm-up run; each run is one batch
   with targets of its own, timed by the processor time of the thread doing the work (all of
   it runs on one thread), which other programs running at the same time disturb less than
@@ -40,7 +49,7 @@ private var softmaxBenchHelp: String {
 private struct SoftmaxBenchOptions {
   var sizes = [1000, 10_000, 100_000]
   var hidden = 128
-  var batch = 32
+  var batch = 640
   var repetitions = 7
   var svg: String?
 }
@@ -67,9 +76,10 @@ private let softmaxBenchOptionTable = OptionTable<SoftmaxBenchOptions>(sections:
       .integer("--hidden", "N", atLeast: 1, help: "hidden size H (default 128)") {
         $0.hidden = $1
       },
-      .integer("--batch", "N", atLeast: 1, help: "tokens per pass B (default 32)") {
-        $0.batch = $1
-      },
+      .integer(
+        "--batch", "N", atLeast: 1,
+        help: "tokens per pass B (default 640, one chunk of `rnnkit train --words`)"
+      ) { $0.batch = $1 },
       .integer(
         "--repetitions", "N", atLeast: 1,
         help: "timed runs per measurement; the median is shown (default 7)"
@@ -122,9 +132,10 @@ private func measureSoftmaxLayers(_ options: SoftmaxBenchOptions) throws {
   print("")
   #if DEBUG
     print(
-      "Debug build: the unit 10 layers run unoptimized (their element loops are several times "
-        + "slower),\nwhile the matrix products run in the optimized core; "
-        + "`swift run -c release rnnkit bench softmax` optimizes everything.")
+      "Debug build: the unit 10 layers run unoptimized and the kit's matrix operations "
+        + "optimized,\nso work done in element loops is several times slower than the same "
+        + "work in matrix operations;\n`swift run -c release rnnkit bench softmax` "
+        + "optimizes everything.")
   #endif
   if let at10k = results.first(where: { $0.vocabulary == 10_000 }) {
     let classes = at10k.full / at10k.classes
@@ -230,19 +241,12 @@ private func fullSoftmaxPass(
   -> Double
 {
   let logits = h.matmul(weight, transposeOther: true).adding(rowVector: bias)
-  let logProbabilities = logits.logSoftmaxRows()
-  var scoreGradient = logProbabilities.map(exp)  // p
-  var loss = 0.0
-  for (b, target) in targets.enumerated() {
-    loss -= logProbabilities[b, target]
-    scoreGradient[b, target] -= 1
-  }
-  scoreGradient *= 1 / Double(h.rows)
+  // The stable log-softmax and p - onehot, divided by B, in one pass over each row.
+  let (loss, scoreGradient) = CrossEntropy.lossAndGradient(logits: logits, targets: targets)
   let weightGradient = scoreGradient.matmul(h, transposeSelf: true)
   let biasGradient = scoreGradient.sumRows()
   let hiddenGradient = scoreGradient.matmul(weight)
-  return loss / Double(h.rows) + weightGradient[0, 0] + biasGradient[0, 0]
-    + hiddenGradient[0, 0]
+  return loss + weightGradient[0, 0] + biasGradient[0, 0] + hiddenGradient[0, 0]
 }
 
 /// The median time of `repetitions` calls `body(1)`, `body(2)`, ..., after one untimed call

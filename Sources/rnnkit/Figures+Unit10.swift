@@ -7,19 +7,21 @@ import Unit10
 
 /// Time per token (µs) of the output layer, as printed by
 ///
-///     RNNKIT_SOLUTIONS=1 swift run -c release rnnkit bench softmax --repetitions 11
+///     RNNKIT_SOLUTIONS=1 swift run rnnkit bench softmax --repetitions 11
 ///
-/// (H 128, batch 32, Zipf counts; processor time of the measuring thread, median of 11 runs)
-/// on 2026-11-25 on the 2-core AMD EPYC machine of the README's Speed section, with the
-/// unit 10 reference and everything else optimized. Other builds were running at the same
-/// time (load average about 11), so the numbers are noisy and slower than on an idle machine;
-/// a second run agreed within 15%. Timings differ from run to run, so the figure is drawn
-/// from these stored numbers, not from a new measurement, and regenerates byte for byte; `rnnkit bench softmax --svg FILE` draws the same chart from a fresh one.
+/// (H 128, batch 640, Zipf counts; processor time of the measuring thread, median of 11 runs)
+/// on 2026-11-25 on the 2-core AMD EPYC machine of the README's Speed section, in the default
+/// debug build with the unit 10 reference solutions: the unit 10 code unoptimized, the kit's
+/// matrix operations optimized. Another build was running at the same time (load average
+/// about 2), so the numbers are noisy; a second run agreed within 15%. Timings differ from
+/// run to run, so the figure is drawn from these stored numbers, not from a new measurement,
+/// and regenerates byte for byte; `rnnkit bench softmax --svg FILE` draws the same chart from
+/// a fresh one.
 private let measuredSoftmaxTimes: [(vocabulary: Int, full: Double, classes: Double, tree: Double)] =
   [
-    (1000, 38.0, 104, 24.9),
-    (10_000, 569, 345, 38.2),
-    (100_000, 7911, 3080, 1985),
+    (1000, 25.3, 4.78, 4.36),
+    (10_000, 472, 19.0, 6.91),
+    (100_000, 5312, 176, 96.5),
   ]
 
 /// Time per token (µs) of the full, class-based and hierarchical softmax against `|V|` on
@@ -28,7 +30,7 @@ func softmaxTimeFigure() -> String {
   softmaxTimeChart(
     sizes: measuredSoftmaxTimes.map(\.vocabulary), full: measuredSoftmaxTimes.map(\.full),
     classes: measuredSoftmaxTimes.map(\.classes), tree: measuredSoftmaxTimes.map(\.tree),
-    subtitle: "H 128, batch 32, release build"
+    subtitle: "H 128, batch 640, debug build"
   ).svg()
 }
 
@@ -39,7 +41,7 @@ func softmaxTimeChart(
 ) -> LineChart {
   let x = sizes.map(Double.init)
   var chart = LineChart(
-    title: "Output layer, forward + backward: time per token (\(subtitle))",
+    title: "Output layer, forward + backward (\(subtitle))",
     xLabel: "vocabulary size |V|", yLabel: "µs per token", xScale: .logarithmic,
     yScale: .logarithmic)
   chart.addSeries(
