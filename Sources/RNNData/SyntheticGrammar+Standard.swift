@@ -60,7 +60,9 @@ extension SyntheticGrammar {
     determiners(from: start, to: subjectDet)
 
     // Subject: adjectives, then a noun that fixes number (if still open) and topic.
-    for (n, state) in subjectDet {
+    // In a fixed order (not the dictionary's), so word ids are the same in every process.
+    for n in ["sg", "pl", "open"] {
+      guard let state = subjectDet[n] else { continue }
       g.add(from: state, words: adjectives, probability: 0.3, to: state)
       let choices: [(String, Double)] =
         n == "open" ? [("sg", 0.6), ("pl", 0.4)] : [(n, 1.0)]
