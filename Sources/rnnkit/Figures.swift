@@ -63,6 +63,8 @@ let lectureFigures: [LectureFigure] = [
   LectureFigure(name: "10-softmax-time.svg", lecture: "10", make: { softmaxTimeFigure() }),
   LectureFigure(
     name: "10-huffman-code-lengths.svg", lecture: "10", make: { huffmanCodeLengthFigure() }),
+  LectureFigure(
+    name: "10-perplexity-vs-classes.svg", lecture: "10", make: { classCountFigure() }),
 ]
 
 private let figuresUsageLine = "Usage: rnnkit figures [--out DIR] [--only NAME]... [--list]"
