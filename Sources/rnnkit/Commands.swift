@@ -26,6 +26,10 @@ struct RNNKitCommand: Sendable {
       name: "sample", summary: "sample text from a trained recurrent language model",
       run: { runSample($0) }),
     RNNKitCommand(
+      name: "ffnn",
+      summary: "train Bengio's feed-forward language model on word-level text (unit 10)",
+      run: { runFeedForward($0) }),
+    RNNKitCommand(
       name: "tag",
       summary:
         "train a sequence tagger (bidirectional, stacked, CRF) on CoNLL files; tag text (unit 07)",
