@@ -122,10 +122,10 @@ enum TableModel: String, CaseIterable {
 
 /// What `rnnkit table` was asked to do.
 struct TableOptions {
-  static let defaultFeedForwardSteps = 3_500
+  static let defaultFeedForwardSteps = 3_000
   static let defaultFeedForwardBatch = 128
-  static let defaultElmanSteps = 260
-  static let defaultGatedSteps = 260
+  static let defaultElmanSteps = 220
+  static let defaultGatedSteps = 220
   static let defaultBatch = 32
   static let defaultSequence = 20
 
