@@ -213,6 +213,32 @@ public struct CommandOption<Options>: Sendable {
     }
   }
 
+  /// A comma-separated list of words from a fixed set, such as `kn5,ffnn,lstm`: at least one,
+  /// each at most once, kept in the order given.
+  public static func list(
+    _ name: String, _ valueName: String, _ choices: [String], help: String...,
+    set: @escaping @Sendable (inout Options, [String]) -> Void
+  ) -> Self {
+    Self(names: [name], valueName: valueName, help: help) { options, value, given in
+      let items = value.split(separator: ",", omittingEmptySubsequences: false).map {
+        String($0.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+      }
+      let known = choices.joined(separator: ", ")
+      guard items.contains(where: { !$0.isEmpty }) else {
+        throw UsageError("\(given) needs a comma-separated list of \(known); got '\(value)'")
+      }
+      var seen: [String] = []
+      for item in items {
+        guard choices.contains(item) else {
+          throw UsageError("\(given): unknown '\(item)'; choose from \(known)")
+        }
+        guard !seen.contains(item) else { throw UsageError("\(given) lists '\(item)' twice") }
+        seen.append(item)
+      }
+      set(&options, seen)
+    }
+  }
+
   /// One of a fixed set of words, such as an optimizer's name.
   public static func choice(
     _ name: String, _ valueName: String, _ choices: [String], help: String...,

@@ -26,6 +26,16 @@ struct RNNKitCommand: Sendable {
       name: "sample", summary: "sample text from a trained recurrent language model",
       run: { runSample($0) }),
     RNNKitCommand(
+      name: "ffnn",
+      summary: "train Bengio's feed-forward language model on word-level text (unit 10)",
+      run: { runFeedForward($0) }),
+    RNNKitCommand(
+      name: "table",
+      summary:
+        "train KN5, the feed-forward LM and Elman/GRU/LSTM on one text; print the perplexity"
+        + " table, alone and mixed with KN5 (unit 10)",
+      run: { runTable($0) }),
+    RNNKitCommand(
       name: "tag",
       summary:
         "train a sequence tagger (bidirectional, stacked, CRF) on CoNLL files; tag text (unit 07)",

@@ -27,11 +27,14 @@ struct RecurrentModelKind {
 
 /// A cell chosen at run time, with what a checkpoint needs to rebuild it.
 struct AnyTrainableCell {
+  /// The cell itself, for code generic over the cell (`rnnkit table` opens it).
+  var cell: any BackpropagatingCell
   var settings: [String: String]
   var describe: String
   var train: (TrainRun, inout RandomSource) throws -> Void
 
   init<Cell: BackpropagatingCell>(_ cell: Cell, settings: [String: String], describe: String) {
+    self.cell = cell
     self.settings = settings
     self.describe = describe
     self.train = { run, rng in try trainRecurrentModel(cell: cell, run: run, rng: &rng) }

@@ -51,6 +51,55 @@ private func splitForValidation(_ text: String, fraction: Double) -> (String, St
   return (String(characters[..<cut]), String(characters[cut...]))
 }
 
+/// The training and held-out text of a language-model run, before tokenization: `--synthetic`
+/// sentences, or `--text` with `--valid` or the last `--valid-fraction` of it held out.
+struct TrainingTexts {
+  var training: String
+  var validation: String
+  /// What the progress lines call the source (a file name, or the synthetic sentences).
+  var sourceLabel: String
+  /// The stem of the default output file names.
+  var baseName: String
+  /// The synthetic source's own perplexity on the held-out sentences (word level only).
+  var optimum: Double?
+
+  /// Reads the files (or draws the synthetic sentences: seed 1 for training, seed 2 for the
+  /// `max(N/10, 100)` held-out ones); errors name the file.
+  init(
+    text path: String?, valid validPath: String?, validFraction: Double, synthetic: Int?,
+    words: Bool
+  ) throws {
+    if let sentences = synthetic {
+      let train = SyntheticCorpus.generate(sentences: sentences, seed: 1)
+      let valid = SyntheticCorpus.generate(sentences: max(sentences / 10, 100), seed: 2)
+      training = train.text
+      validation = valid.text
+      sourceLabel = "\(sentences) synthetic sentences"
+      baseName = "synthetic"
+      if words { optimum = valid.sampleEntropy.perplexity }
+    } else {
+      let path = path ?? ""
+      let text = try readText(path)
+      if let validPath {
+        training = text
+        validation = try readText(validPath)
+      } else {
+        (training, validation) = splitForValidation(text, fraction: validFraction)
+      }
+      sourceLabel = (path as NSString).lastPathComponent
+      baseName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+  }
+}
+
+/// The ids of `text` as one stream; at word level it starts with `<eos>`, so the first word
+/// is read as if it followed a sentence end, as `<s>` does for an n-gram model.
+func encodeStream(_ text: String, vocabulary: TokenVocabulary) -> [Int] {
+  var ids = vocabulary.encode(text)
+  if let end = vocabulary.endOfSentenceID { ids.insert(end, at: 0) }
+  return ids
+}
+
 func train(_ options: TrainOptions) throws {
   MatrixThreads.count = options.threads
   let resume = try options.resume.map { try Checkpoint.read(from: $0) }
@@ -63,31 +112,9 @@ func train(_ options: TrainOptions) throws {
   let level: TokenVocabulary.Level = options.words ? .word : .character
 
   // The text.
-  var trainingText: String
-  var validationText: String
-  var sourceLabel: String
-  var baseName: String
-  var optimum: Double?
-  if let sentences = options.synthetic {
-    let train = SyntheticCorpus.generate(sentences: sentences, seed: 1)
-    let valid = SyntheticCorpus.generate(sentences: max(sentences / 10, 100), seed: 2)
-    trainingText = train.text
-    validationText = valid.text
-    sourceLabel = "\(sentences) synthetic sentences"
-    baseName = "synthetic"
-    if level == .word { optimum = valid.sampleEntropy.perplexity }
-  } else {
-    let path = options.text ?? ""
-    let text = try readText(path)
-    if let validPath = options.valid {
-      trainingText = text
-      validationText = try readText(validPath)
-    } else {
-      (trainingText, validationText) = splitForValidation(text, fraction: options.validFraction)
-    }
-    sourceLabel = (path as NSString).lastPathComponent
-    baseName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-  }
+  let texts = try TrainingTexts(
+    text: options.text, valid: options.valid, validFraction: options.validFraction,
+    synthetic: options.synthetic, words: level == .word)
 
   // The vocabulary and the token streams.
   let minCount = options.minCount ?? (level == .word && options.synthetic == nil ? 2 : 1)
@@ -95,20 +122,15 @@ func train(_ options: TrainOptions) throws {
     resume?.vocabulary
     ?? (level == .word
       ? TokenVocabulary.words(
-        from: trainingText, minimumCount: minCount, maximumSize: options.maxVocabulary)
-      : TokenVocabulary.characters(from: trainingText, minimumCount: minCount))
-  var training = vocabulary.encode(trainingText)
-  var validation = vocabulary.encode(validationText)
-  if let end = vocabulary.endOfSentenceID {
-    // Start each stream at a sentence boundary, as <s> does for an n-gram model.
-    training.insert(end, at: 0)
-    validation.insert(end, at: 0)
-  }
+        from: texts.training, minimumCount: minCount, maximumSize: options.maxVocabulary)
+      : TokenVocabulary.characters(from: texts.training, minimumCount: minCount))
+  let training = encodeStream(texts.training, vocabulary: vocabulary)
+  let validation = encodeStream(texts.validation, vocabulary: vocabulary)
   let sequenceLength = options.sequenceLength ?? (level == .word ? 20 : 32)
   let needed = ContiguousBatcher.minimumTokens(batchSize: options.batch, steps: sequenceLength)
   guard training.count >= needed else {
     throw CommandFailure.input(
-      "\(sourceLabel) has \(training.count) training tokens, but one batch of \(options.batch) "
+      "\(texts.sourceLabel) has \(training.count) training tokens, but one batch of \(options.batch) "
         + "x \(sequenceLength) needs \(needed); use a longer text or a smaller --batch or --seq")
   }
   if let truncation = options.truncation, truncation >= sequenceLength {
@@ -134,12 +156,12 @@ func train(_ options: TrainOptions) throws {
     logEvery: options.logEvery ?? max(steps / 20, 1),
     maximumValidationTokens: options.maxValidTokens)
   let defaultName =
-    "\(baseName)-\(kind.name)" + (output.kind == .full ? "" : "-\(output.kind.rawValue)")
+    "\(texts.baseName)-\(kind.name)" + (output.kind == .full ? "" : "-\(output.kind.rawValue)")
   let run = TrainRun(
     options: options, modelName: kind.name, vocabulary: vocabulary, training: training,
     validation: validation, settings: cell.settings.merging(output.settings) { $1 },
     describe: cell.describe + output.describe,
-    configuration: configuration, sourceLabel: sourceLabel, optimum: optimum,
+    configuration: configuration, sourceLabel: texts.sourceLabel, optimum: texts.optimum,
     checkpointPath: options.checkpoint ?? "\(defaultName).checkpoint.json",
     curvePath: options.curve ?? "\(defaultName).curve.svg", resume: resume,
     output: output)
@@ -164,53 +186,14 @@ func trainModel<Model: TrainableLanguageModel>(
 ) throws {
   let options = run.options
   let level = run.vocabulary.level == .word ? "word" : "character"
-  let rate =
-    options.learningRate ?? ["adam": 0.002, "sgd": 0.5, "adagrad": 0.1][options.optimizer] ?? 0.002
-  let clipping: ClippingRule? =
-    options.clipNorm.map { .globalNorm($0) } ?? options.clipValue.map { .value($0) }
-  let config = run.configuration
-  print(
-    "training \(run.modelName) (\(run.describe)) on \(run.sourceLabel), \(level) level: "
-      + "\(run.training.count) training and \(run.validation.count) held-out tokens, "
-      + "V = \(run.vocabulary.count)")
-  print(
-    "E = \(embeddingSize), H = \(hiddenSize), \(model.parameterCount) parameters; "
-      + "\(options.optimizer) lr \(formatNumber(rate)); \(config.steps) updates of "
-      + "\(config.batchSize) x \(config.sequenceLength) tokens"
-      + (config.truncation.map { ", truncated BPTT k = \($0)" } ?? "")
-      + "; clipping: \(clipping.map { "\($0)" } ?? "none")")
-  if let optimum = run.optimum {
-    print(
-      "the source's own perplexity on the held-out sentences (the optimum): "
-        + formatNumber(optimum))
-  }
-
-  var trainer = LanguageModelTrainer<Model>(configuration: config)
-  if let clipping { trainer.gradientTransform = { clipping.apply(&$0) } }
-  trainer.onEvent = { event in print(event.line) }
-  let started = Date()
-  let history: TrainingHistory
+  let fit: FitResult
   do {
-    switch options.optimizer {
-    case "sgd":
-      var optimizer = SGD(
-        learningRate: rate, momentum: options.momentum, weightDecay: options.weightDecay)
-      history = try trainer.train(
-        &model, optimizer: &optimizer, training: run.training, validation: run.validation)
-    case "adagrad":
-      var optimizer = Adagrad(learningRate: rate, weightDecay: options.weightDecay)
-      history = try trainer.train(
-        &model, optimizer: &optimizer, training: run.training, validation: run.validation)
-    default:
-      var optimizer = Adam(learningRate: rate, weightDecay: options.weightDecay)
-      history = try trainer.train(
-        &model, optimizer: &optimizer, training: run.training, validation: run.validation)
-    }
+    fit = try fitModel(&model, embeddingSize: embeddingSize, hiddenSize: hiddenSize, run: run)
   } catch let error as TrainingDivergedError {
     throw CommandFailure.input(
       "\(error) (options: --clip-norm C, --lr R); nothing was saved")
   }
-  let seconds = Date().timeIntervalSince(started)
+  let (history, seconds, rate) = (fit.history, fit.seconds, fit.learningRate)
 
   var notes = [
     "source": run.sourceLabel, "steps": "\(history.stepsCompleted)",
@@ -241,4 +224,67 @@ func trainModel<Model: TrainableLanguageModel>(
   print("wrote \(run.checkpointPath)")
   print("wrote \(run.curvePath)")
   print("sample it with: rnnkit sample --checkpoint \(run.checkpointPath)")
+}
+
+/// What ``fitModel(_:embeddingSize:hiddenSize:run:)`` did.
+struct FitResult {
+  var history: TrainingHistory
+  /// Wall-clock seconds of training, validation passes included.
+  var seconds: Double
+  var learningRate: Double
+}
+
+/// Prints what is trained, then trains `model` in place as `run` describes: its optimizer,
+/// learning rate and clipping, with progress and validation lines. The part of a run that
+/// `rnnkit train` and `rnnkit table` share.
+///
+/// - Throws: `TrainingDivergedError` when the loss or the gradient stops being finite.
+func fitModel<Model: TrainableLanguageModel>(
+  _ model: inout Model, embeddingSize: Int, hiddenSize: Int, run: TrainRun
+) throws -> FitResult {
+  let options = run.options
+  let level = run.vocabulary.level == .word ? "word" : "character"
+  let rate =
+    options.learningRate ?? ["adam": 0.002, "sgd": 0.5, "adagrad": 0.1][options.optimizer] ?? 0.002
+  let clipping: ClippingRule? =
+    options.clipNorm.map { .globalNorm($0) } ?? options.clipValue.map { .value($0) }
+  let config = run.configuration
+  print(
+    "training \(run.modelName) (\(run.describe)) on \(run.sourceLabel), \(level) level: "
+      + "\(run.training.count) training and \(run.validation.count) held-out tokens, "
+      + "V = \(run.vocabulary.count)")
+  print(
+    "E = \(embeddingSize), H = \(hiddenSize), \(model.parameterCount) parameters; "
+      + "\(options.optimizer) lr \(formatNumber(rate)); \(config.steps) updates of "
+      + "\(config.batchSize) x \(config.sequenceLength) tokens"
+      + (config.truncation.map { ", truncated BPTT k = \($0)" } ?? "")
+      + "; clipping: \(clipping.map { "\($0)" } ?? "none")")
+  if let optimum = run.optimum {
+    print(
+      "the source's own perplexity on the held-out sentences (the optimum): "
+        + formatNumber(optimum))
+  }
+
+  var trainer = LanguageModelTrainer<Model>(configuration: config)
+  if let clipping { trainer.gradientTransform = { clipping.apply(&$0) } }
+  trainer.onEvent = { event in print(event.line) }
+  let started = Date()
+  let history: TrainingHistory
+  switch options.optimizer {
+  case "sgd":
+    var optimizer = SGD(
+      learningRate: rate, momentum: options.momentum, weightDecay: options.weightDecay)
+    history = try trainer.train(
+      &model, optimizer: &optimizer, training: run.training, validation: run.validation)
+  case "adagrad":
+    var optimizer = Adagrad(learningRate: rate, weightDecay: options.weightDecay)
+    history = try trainer.train(
+      &model, optimizer: &optimizer, training: run.training, validation: run.validation)
+  default:
+    var optimizer = Adam(learningRate: rate, weightDecay: options.weightDecay)
+    history = try trainer.train(
+      &model, optimizer: &optimizer, training: run.training, validation: run.validation)
+  }
+  return FitResult(
+    history: history, seconds: Date().timeIntervalSince(started), learningRate: rate)
 }

@@ -112,6 +112,41 @@ final class OptionTableTests: XCTestCase {
     XCTAssertEqual(usageMessage(["--words=yes"]), "--words takes no value (got 'yes')")
   }
 
+  func testListsKeepTheGivenOrderAndNameTheBadItem() throws {
+    let lists = OptionTable<[String]>(sections: [
+      .init(
+        "models",
+        [.list("--models", "LIST", ["kn5", "ffnn", "elman-bp", "lstm"], help: "rows") { $0 = $1 }]
+      )
+    ])
+    func parsed(_ arguments: [String]) throws -> [String] {
+      var names: [String] = []
+      _ = try lists.parse(arguments, into: &names)
+      return names
+    }
+    func message(_ arguments: [String]) -> String {
+      do {
+        _ = try parsed(arguments)
+        return "accepted"
+      } catch let error as UsageError {
+        return error.message
+      } catch {
+        return "\(error)"
+      }
+    }
+    XCTAssertEqual(try parsed(["--models", "lstm,kn5"]), ["lstm", "kn5"])
+    XCTAssertEqual(try parsed(["--models=elman-bp"]), ["elman-bp"])
+    XCTAssertEqual(try parsed(["--models", "ffnn, lstm"]), ["ffnn", "lstm"])
+    XCTAssertEqual(
+      message(["--models", "kn5,rnn"]),
+      "--models: unknown 'rnn'; choose from kn5, ffnn, elman-bp, lstm")
+    XCTAssertEqual(message(["--models", "kn5,,lstm"]), message(["--models", "kn5,"]))
+    XCTAssertEqual(message(["--models", "kn5,kn5"]), "--models lists 'kn5' twice")
+    XCTAssertEqual(
+      message(["--models", ""]),
+      "--models needs a comma-separated list of kn5, ffnn, elman-bp, lstm; got ''")
+  }
+
   func testHelpTextLayout() {
     XCTAssertEqual(
       table.help,
