@@ -18,6 +18,80 @@ func runFeedForward(_ arguments: [String]) -> Int32 {
   }
 }
 
+/// A feed-forward language model `rnnkit ffnn` and `rnnkit table` can train: Bengio's model
+/// with its full softmax (``FeedForwardLM``, exercises 10.7-10.8) or with any output layer
+/// (``FactoredFeedForwardLM``, exercise 10.12).
+protocol TrainableFeedForward: Parameterized {
+  /// `n-1`.
+  var contextLength: Int { get }
+  /// The mean loss of a batch of contexts and its gradients.
+  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self)
+  /// `log p(tokens[t] | context of t)` for every position, the contexts as in
+  /// `FeedForwardLM.contexts(of:contextLength:boundary:)`.
+  func streamLogProbabilities(_ tokens: [Int], boundary: Int) -> [Double]
+  /// Sizes and output layer, for the header line.
+  var summary: String { get }
+}
+
+extension FeedForwardLM: TrainableFeedForward {
+  func streamLogProbabilities(_ tokens: [Int], boundary: Int) -> [Double] {
+    tokenLogProbabilities(tokens, boundary: boundary, batchSize: 256)
+  }
+
+  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self) {
+    let (loss, cache) = lossAndCache(contexts: contexts, targets: targets)
+    return (loss, backward(cache))
+  }
+
+  var summary: String {
+    "context \(contextLength) words, E = \(embeddingSize), H = \(hiddenSize), full softmax, "
+      + "direct connections: \(directWeight == nil ? "no" : "yes")"
+  }
+}
+
+extension FactoredFeedForwardLM: TrainableFeedForward {
+  /// Only the targets are scored (`TargetScoring`), in batches of 256 positions: the whole
+  /// distribution would cost O(V H) per token.
+  func streamLogProbabilities(_ tokens: [Int], boundary: Int) -> [Double] {
+    let contexts = FeedForwardLM.contexts(
+      of: tokens, contextLength: contextLength, boundary: boundary)
+    var out: [Double] = []
+    out.reserveCapacity(tokens.count)
+    var start = 0
+    while start < tokens.count {
+      let end = min(start + 256, tokens.count)
+      let a = inputs(contexts: Array(contexts[start..<end]))
+        .matmul(hiddenWeight, transposeOther: true).adding(rowVector: hiddenBias).tanh()
+      let targets = Array(tokens[start..<end])
+      if let scoring = output as? any TargetScoring {
+        out += scoring.targetLogProbabilities(hidden: a, targets: targets)
+      } else {
+        out += targets.enumerated().map { b, target in
+          -output.lossAndCache(hidden: a.rowMatrix(b), targets: [target]).loss
+        }
+      }
+      start = end
+    }
+    return out
+  }
+
+  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self) {
+    lossAndGradients(contexts: contexts, targets: targets)
+  }
+
+  var summary: String {
+    let layer: String
+    if let classes = output as? ClassSoftmax {
+      layer = "class-based softmax, K = \(classes.classes.classCount)"
+    } else if output is HierarchicalSoftmax {
+      layer = "hierarchical softmax over a Huffman tree"
+    } else {
+      layer = "full softmax"
+    }
+    return "context \(contextLength) words, E = \(embeddingSize), H = \(hiddenSize), \(layer)"
+  }
+}
+
 /// How ``trainFeedForward(_:training:validation:boundary:schedule:rng:)`` trains.
 struct FeedForwardSchedule {
   /// Passes over the training stream.
@@ -31,9 +105,9 @@ struct FeedForwardSchedule {
 }
 
 /// What ``trainFeedForward(_:training:validation:boundary:schedule:rng:)`` kept.
-struct FeedForwardResult {
+struct FeedForwardResult<Model: TrainableFeedForward> {
   /// The model of the epoch with the best validation perplexity (the last without validation).
-  var model: FeedForwardLM
+  var model: Model
   /// That epoch, 1-based.
   var epoch: Int
   /// `log p` of every token of the validation stream but the first, under the kept model
@@ -53,11 +127,11 @@ func perplexity(_ logProbabilities: [Double]) -> Double {
 
 /// `log p(stream[t] | the n-1 tokens before t)` for every `t ≥ 1` of a stream that starts with
 /// the boundary token; before the start the context is filled with the boundary too.
-func feedForwardLogProbabilities(
-  _ model: FeedForwardLM, stream: [Int], boundary: Int
+func feedForwardLogProbabilities<Model: TrainableFeedForward>(
+  _ model: Model, stream: [Int], boundary: Int
 ) -> [Double] {
   guard stream.count >= 2 else { return [] }
-  return Array(model.tokenLogProbabilities(stream, boundary: boundary).dropFirst())
+  return Array(model.streamLogProbabilities(stream, boundary: boundary).dropFirst())
 }
 
 /// Trains `initial` on a token stream with Adam and minibatches of contexts drawn in a seeded
@@ -68,10 +142,10 @@ func feedForwardLogProbabilities(
 /// best epoch.
 ///
 /// - Throws: ``CommandFailure/input(_:)`` when the loss stops being finite.
-func trainFeedForward(
-  _ initial: FeedForwardLM, training: [Int], validation: [Int], boundary: Int,
+func trainFeedForward<Model: TrainableFeedForward>(
+  _ initial: Model, training: [Int], validation: [Int], boundary: Int,
   schedule: FeedForwardSchedule, rng: inout RandomSource
-) throws -> FeedForwardResult {
+) throws -> FeedForwardResult<Model> {
   var model = initial
   let n = model.contextLength
   let positions = training.count - 1
@@ -81,7 +155,7 @@ func trainFeedForward(
   let logEvery = max(min(perEpoch, total) / 20, 1)
   let stepWidth = groupedThousands(total).count
   var optimizer = Adam(learningRate: schedule.learningRate)
-  var best: (model: FeedForwardLM, epoch: Int, perplexity: Double, logP: [Double])?
+  var best: (model: Model, epoch: Int, perplexity: Double, logP: [Double])?
   var updates = 0
   let started = Date()
 
@@ -101,13 +175,13 @@ func trainFeedForward(
       let contexts = picked.map { p in
         (0..<n).map { k in p + 1 - n + k >= 0 ? training[p + 1 - n + k] : boundary }
       }
-      let (loss, cache) = model.lossAndCache(contexts: contexts, targets: targets)
+      let (loss, gradients) = model.trainingStep(contexts: contexts, targets: targets)
       guard loss.isFinite else {
         throw CommandFailure.input(
           "the feed-forward model diverged at update \(updates + 1): the loss is "
             + "\(formatNumber(loss)); lower --lr")
       }
-      optimizer.step(&model, gradients: model.backward(cache))
+      optimizer.step(&model, gradients: gradients)
       updates += 1
       epochUpdates += 1
       intervalLoss += loss * Double(picked.count)
@@ -184,10 +258,6 @@ func feedForward(_ options: FeedForwardOptions) throws {
   guard let boundary = vocabulary.endOfSentenceID else { return }
 
   var rng = RandomSource(seed: options.seed)
-  let model = FeedForwardLM(
-    vocabularySize: vocabulary.count, embeddingSize: options.embedding,
-    contextLength: options.context, hiddenSize: options.hidden,
-    directConnections: options.direct, rng: &rng)
   let schedule = FeedForwardSchedule(
     epochs: options.epochs, steps: options.steps, batchSize: options.batch,
     learningRate: options.learningRate)
@@ -197,43 +267,94 @@ func feedForward(_ options: FeedForwardOptions) throws {
       + "\(groupedThousands(max(validation.count - 1, 0))) validation and "
       + "\(groupedThousands(max(test.count - 1, 0))) test tokens, "
       + "V = \(groupedThousands(vocabulary.count)) (min count \(minCount))")
-  print(describeFeedForward(model, schedule: schedule, trainingTokens: training.count - 1))
-  if let optimum = texts.optimum {
-    print(
-      "the source's own perplexity on the validation sentences (the optimum): "
-        + formatNumber(optimum))
-  }
+  let shape = FeedForwardShape(
+    vocabularySize: vocabulary.count, embedding: options.embedding, context: options.context,
+    hidden: options.hidden, direct: options.direct, output: options.output,
+    classCount: options.classCount)
 
-  let result = try trainFeedForward(
-    model, training: training, validation: validation, boundary: boundary, schedule: schedule,
-    rng: &rng)
-  print(
-    "done in \(String(format: "%.1f", result.seconds)) s, \(groupedThousands(result.updates)) "
-      + "updates; kept epoch \(result.epoch)")
-  if !result.validationLogProbabilities.isEmpty {
+  func run<Model: TrainableFeedForward>(_ model: Model) throws {
+    print(describeFeedForward(model, schedule: schedule, trainingTokens: training.count - 1))
+    if let optimum = texts.optimum {
+      print(
+        "the source's own perplexity on the validation sentences (the optimum): "
+          + formatNumber(optimum))
+    }
+    let result = try trainFeedForward(
+      model, training: training, validation: validation, boundary: boundary,
+      schedule: schedule, rng: &rng)
     print(
-      "validation perplexity \(String(format: "%.3f", perplexity(result.validationLogProbabilities))) "
-        + "(\(groupedThousands(result.validationLogProbabilities.count)) tokens)")
+      "done in \(String(format: "%.1f", result.seconds)) s, "
+        + "\(groupedThousands(result.updates)) updates; kept epoch \(result.epoch)")
+    if !result.validationLogProbabilities.isEmpty {
+      print(
+        "validation perplexity "
+          + "\(String(format: "%.3f", perplexity(result.validationLogProbabilities))) "
+          + "(\(groupedThousands(result.validationLogProbabilities.count)) tokens)")
+    }
+    if test.count >= 2 {
+      let logP = feedForwardLogProbabilities(result.model, stream: test, boundary: boundary)
+      print(
+        "test perplexity \(String(format: "%.3f", perplexity(logP))) "
+          + "(\(groupedThousands(logP.count)) tokens)"
+          + (testOptimum.map { "; the source's own: \(formatNumber($0))" } ?? ""))
+    }
   }
-  if test.count >= 2 {
-    let logP = feedForwardLogProbabilities(result.model, stream: test, boundary: boundary)
-    print(
-      "test perplexity \(String(format: "%.3f", perplexity(logP))) "
-        + "(\(groupedThousands(logP.count)) tokens)"
-        + (testOptimum.map { "; the source's own: \(formatNumber($0))" } ?? ""))
+  try run(try shape.makeModel(training: training, rng: &rng))
+}
+
+/// The sizes and output layer of a feed-forward model, from the options of `rnnkit ffnn` or
+/// `rnnkit table`.
+struct FeedForwardShape {
+  var vocabularySize: Int
+  var embedding: Int
+  var context: Int
+  var hidden: Int
+  var direct: Bool
+  /// `full`, `classes` or `tree`.
+  var output: String
+  /// `K` of `classes` (`nil`: √V rounded).
+  var classCount: Int?
+
+  /// The model with random weights (the output layer's classes or tree from the unigram counts
+  /// of `training`).
+  func makeModel(training: [Int], rng: inout RandomSource) throws -> any TrainableFeedForward {
+    switch OutputKind(rawValue: output) ?? .full {
+    case .full:
+      return
+        FeedForwardLM(
+          vocabularySize: vocabularySize, embeddingSize: embedding, contextLength: context,
+          hiddenSize: hidden, directConnections: direct, rng: &rng)
+    case .classes:
+      var counts = [Int](repeating: 0, count: vocabularySize)
+      for id in training { counts[id] += 1 }
+      let k = classCount ?? max(1, Int(Double(vocabularySize).squareRoot().rounded()))
+      guard k <= vocabularySize else {
+        throw CommandFailure.usage(
+          "--classes \(k) is more than the \(vocabularySize) tokens of the vocabulary")
+      }
+      let layer = ClassSoftmax(
+        hiddenSize: hidden, classes: .frequencyBinned(counts: counts, classCount: k), rng: &rng)
+      return FactoredFeedForwardLM(
+        embeddingSize: embedding, contextLength: context, output: layer, rng: &rng)
+    case .tree:
+      var counts = [Int](repeating: 0, count: vocabularySize)
+      for id in training { counts[id] += 1 }
+      let layer = HierarchicalSoftmax(
+        hiddenSize: hidden, tree: HuffmanTree.build(counts: counts), rng: &rng)
+      return FactoredFeedForwardLM(
+        embeddingSize: embedding, contextLength: context, output: layer, rng: &rng)
+    }
   }
 }
 
 /// The second header line: sizes, parameters and the schedule.
-func describeFeedForward(
-  _ model: FeedForwardLM, schedule: FeedForwardSchedule, trainingTokens: Int
+func describeFeedForward<Model: TrainableFeedForward>(
+  _ model: Model, schedule: FeedForwardSchedule, trainingTokens: Int
 ) -> String {
   let perEpoch = (trainingTokens + schedule.batchSize - 1) / schedule.batchSize
   let total = min(schedule.steps ?? Int.max, schedule.epochs * perEpoch)
   let epochs = Double(total) / Double(max(perEpoch, 1))
-  return "context \(model.contextLength) words, E = \(model.embeddingSize), "
-    + "H = \(model.hiddenSize), direct connections: \(model.directWeight == nil ? "no" : "yes"); "
-    + "\(groupedThousands(model.parameterCount)) parameters; adam lr "
+  return "\(model.summary); \(groupedThousands(model.parameterCount)) parameters; adam lr "
     + "\(formatNumber(schedule.learningRate)); \(groupedThousands(total)) updates of "
     + "\(schedule.batchSize) contexts (\(String(format: "%.2f", epochs)) epochs)"
 }

@@ -12,11 +12,13 @@ var feedForwardHelp: String {
   """
   \(feedForwardUsageLine)
 
-  Trains Bengio's feed-forward neural language model (unit 10, exercises 10.7 and 10.8) on
-  word-level text: the next word from the --context words before it, through shared word
-  vectors, one tanh hidden layer and a softmax over the whole vocabulary (with --direct, also
-  a linear path from the word vectors to the output). Runs your exercises (in the full kit,
-  RNNKIT_SOLUTIONS=1 runs the reference).
+  Trains Bengio's feed-forward neural language model (unit 10) on word-level text: the next
+  word from the --context words before it, through shared word vectors, one tanh hidden layer
+  and an output layer. With --output full (the default) that is a softmax over the whole
+  vocabulary, exercises 10.7 and 10.8 (with --direct, also a linear path from the word vectors
+  to the output); with --output classes or tree, your class-based (10.1-10.3) or hierarchical
+  (10.4-10.6) softmax reads the hidden layer, exercise 10.12, many times faster for a large
+  vocabulary. Runs your exercises (in the full kit, RNNKIT_SOLUTIONS=1 runs the reference).
 
   Text: tokens are the whitespace-separated words of each line, and every line ends with the
   token <eos>, Penn Treebank's convention (its files already contain <unk>). The vocabulary
@@ -36,6 +38,7 @@ var feedForwardHelp: String {
 
   Examples:
     rnnkit ffnn --synthetic 2000 --epochs 3
+    rnnkit ffnn --synthetic 2000 --output classes --classes 20
     rnnkit ffnn --train ptb.train.txt --valid ptb.valid.txt --test ptb.test.txt --min-count 1
 
   Exit status: 0 on success, 1 for unreadable input or a diverged run, 64 for a usage error.
@@ -55,6 +58,8 @@ struct FeedForwardOptions {
   var hidden = 128
   var embedding = 64
   var direct = false
+  var output = OutputKind.full.rawValue
+  var classCount: Int?
   var epochs = 3
   var steps: Int?
   var batch = 128
@@ -118,6 +123,15 @@ let feedForwardOptionTable = OptionTable<FeedForwardOptions>(sections: [
         "--direct", help: "direct connections from the word vectors to the output (a",
         "V x (n-1)E block more)"
       ) { $0.direct = true },
+      .choice(
+        "--output", "KIND", OutputKind.allCases.map(\.rawValue),
+        help: "full (softmax over V, the default), classes (class-based softmax,",
+        "exercise 10.12) or tree (hierarchical softmax, exercise 10.12)"
+      ) { $0.output = $1 },
+      .integer(
+        "--classes", "K", atLeast: 1,
+        help: "classes of --output classes (default: √V rounded)"
+      ) { $0.classCount = $1 },
     ]),
   .init(
     "training",
@@ -157,6 +171,13 @@ func parseFeedForwardOptions(_ arguments: [String]) throws -> FeedForwardOptions
   {
     throw CommandFailure.usage(
       "--synthetic replaces --text, --valid and --test; give one or the other")
+  }
+  if options.direct && options.output != OutputKind.full.rawValue {
+    throw CommandFailure.usage(
+      "--direct needs --output full: direct connections feed a softmax over the vocabulary")
+  }
+  if options.classCount != nil && options.output != OutputKind.classes.rawValue {
+    throw CommandFailure.usage("--classes K applies to --output classes only")
   }
   if options.synthetic == nil && options.text == nil {
     throw CommandFailure.usage("--text FILE (or --train FILE, or --synthetic N) is required")

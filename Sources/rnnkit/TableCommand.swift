@@ -194,23 +194,30 @@ private func feedForwardRow(_ options: TableOptions, _ data: TableData) throws -
     throw CommandFailure.input("the table needs a word-level vocabulary")
   }
   var rng = RandomSource(seed: options.seed)
-  let model = FeedForwardLM(
-    vocabularySize: data.vocabulary.count, embeddingSize: options.embedding,
-    contextLength: options.context, hiddenSize: options.hidden,
-    directConnections: options.direct, rng: &rng)
   let perEpoch = (data.training.count - 1 + options.feedForwardBatch - 1) / options.feedForwardBatch
   let schedule = FeedForwardSchedule(
     epochs: (options.feedForwardSteps + perEpoch - 1) / perEpoch, steps: options.feedForwardSteps,
     batchSize: options.feedForwardBatch,
     learningRate: options.learningRate)
-  print(describeFeedForward(model, schedule: schedule, trainingTokens: data.training.count - 1))
-  let result = try trainFeedForward(
-    model, training: data.training, validation: data.validation, boundary: boundary,
-    schedule: schedule, rng: &rng)
-  return TableRowResult(
-    model: .ffnn, validation: result.validationLogProbabilities,
-    test: feedForwardLogProbabilities(result.model, stream: data.test, boundary: boundary),
-    seconds: result.seconds)
+  let shape = FeedForwardShape(
+    vocabularySize: data.vocabulary.count, embedding: options.embedding,
+    context: options.context, hidden: options.hidden, direct: options.direct,
+    output: options.direct ? OutputKind.full.rawValue : options.output,
+    classCount: options.classCount)
+  var row: TableRowResult?
+  func run<Model: TrainableFeedForward>(_ model: Model) throws {
+    print(describeFeedForward(model, schedule: schedule, trainingTokens: data.training.count - 1))
+    let result = try trainFeedForward(
+      model, training: data.training, validation: data.validation, boundary: boundary,
+      schedule: schedule, rng: &rng)
+    row = TableRowResult(
+      model: .ffnn, validation: result.validationLogProbabilities,
+      test: feedForwardLogProbabilities(result.model, stream: data.test, boundary: boundary),
+      seconds: result.seconds)
+  }
+  try run(try shape.makeModel(training: data.training, rng: &rng))
+  guard let row else { throw CommandFailure.input("the feed-forward row was not trained") }
+  return row
 }
 
 /// The options `rnnkit train` would be given for a recurrent row.

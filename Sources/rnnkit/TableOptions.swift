@@ -21,8 +21,10 @@ var tableHelp: String {
   The rows (--models names them; they are trained and printed in this order):
     kn5       interpolated Kneser-Ney 5-gram (unit 01, one absolute discount), counted on
               the training text. Always counted: every mixture needs it.
-    ffnn      Bengio's feed-forward model reading the 4 words before each word (--context;
-              exercises 10.7-10.8), trained as `rnnkit ffnn` trains it.
+    ffnn      Bengio's feed-forward model reading the 4 words before each word (--context),
+              with the --output layer on its hidden layer (exercise 10.12; with --output
+              full or --direct, the full-softmax model of exercises 10.7-10.8), trained as
+              `rnnkit ffnn` trains it.
     elman-bp  the Elman network trained by plain backpropagation (`rnnkit train
               --truncate 1`): each step's loss reaches that step's weights and input only,
               never an earlier step; the state is still carried forward.
@@ -57,13 +59,13 @@ var tableHelp: String {
 
   Budgets: the defaults, \(TableOptions.defaultFeedForwardSteps) updates of \(TableOptions.defaultFeedForwardBatch) contexts for ffnn and
   \(TableOptions.defaultElmanSteps) updates of \(TableOptions.defaultBatch) x \(TableOptions.defaultSequence) tokens for each recurrent row, are sized for
-  Penn Treebank (930,000 training tokens, V = 10,000) in the debug build: the whole table
-  took about 40 minutes with `swift run`, one thread, on a busy two-core machine. That is
-  about half an epoch of the feed-forward model and a fifth of an epoch of each recurrent
-  one, far from converged, so the table shows how the models start, not where they end.
-  The class-based layer loops over words in your unit 10 module, which `swift run` compiles
-  without optimization; `swift run -c release` trains it several times faster, and
-  `--output tree` is about ten times faster in either build: give more updates then.
+  Penn Treebank (930,000 training tokens, V = 10,000) in the debug build of `swift run`,
+  one thread: about three epochs of the feed-forward model and five of each recurrent one,
+  the whole table within an hour on a two-core machine (the README gives a measured run).
+  That is far from the published models' training (tens of epochs, larger models), so the
+  table shows the models early in training. The budgets are updates, not epochs: on a
+  smaller training text, give fewer. The class-based and tree layers are what make these
+  budgets affordable; with --output full every row is many times slower.
 
   Reading the table: "test perplexity" is each model alone on the test tokens (lower is
   better); "λ" is the model's weight in its mixture with KN5 (near 1: KN5 adds little, near
@@ -122,10 +124,10 @@ enum TableModel: String, CaseIterable {
 
 /// What `rnnkit table` was asked to do.
 struct TableOptions {
-  static let defaultFeedForwardSteps = 3_000
+  static let defaultFeedForwardSteps = 21_800
   static let defaultFeedForwardBatch = 128
-  static let defaultElmanSteps = 220
-  static let defaultGatedSteps = 220
+  static let defaultElmanSteps = 7_300
+  static let defaultGatedSteps = 7_300
   static let defaultBatch = 32
   static let defaultSequence = 20
 
@@ -206,8 +208,9 @@ let tableOptionTable = OptionTable<TableOptions>(sections: [
       },
       .choice(
         "--output", "KIND", OutputKind.allCases.map(\.rawValue),
-        help: "the recurrent rows' output layer: classes (class-based softmax,",
-        "the default), tree (hierarchical softmax) or full (softmax over V)"
+        help: "the output layer of ffnn and of the recurrent rows: classes",
+        "(class-based softmax, the default), tree (hierarchical softmax) or",
+        "full (softmax over V)"
       ) { $0.output = $1 },
       .integer(
         "--classes", "K", atLeast: 1,
