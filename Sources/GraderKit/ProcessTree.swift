@@ -173,6 +173,13 @@ public enum ProcessTree {
   public static func registerTemporary(_ url: URL) { Registry.shared.add(folder: url.path) }
   public static func unregisterTemporary(_ url: URL) { Registry.shared.remove(folder: url.path) }
 
+  /// Runs `body`, which creates files inside registered folders, unless the grader is being
+  /// interrupted (then it throws): a test slot must not recreate a folder the signal handler
+  /// has just removed.
+  public static func unlessInterrupted<T>(_ body: () throws -> T) throws -> T {
+    try Registry.shared.whileRunning(body)
+  }
+
   nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
   private static let installLock = NSLock()
 
@@ -200,13 +207,37 @@ public enum ProcessTree {
     private var groups = Set<pid_t>()
     private var folders = Set<String>()
 
-    func add(group: pid_t) { lock.withLock { _ = groups.insert(group) } }
+    /// Set once the grader is being interrupted: from then on nothing new may start.
+    private var ending = false
+
+    /// Records a supervised group, or, if the grader is already ending, kills it at once (a
+    /// slot whose test was just killed must not start the next one behind the handler).
+    func add(group: pid_t) {
+      let accepted = lock.withLock { () -> Bool in
+        if ending { return false }
+        groups.insert(group)
+        return true
+      }
+      if !accepted { ProcessTree.killTree(group, also: ProcessTable.tree(of: group).pids) }
+    }
+
+    /// Runs `body` (which creates files inside the registered folders) unless the grader is
+    /// ending: the handler then either removes what `body` made or `body` never runs.
+    func whileRunning<T>(_ body: () throws -> T) throws -> T {
+      lock.lock()
+      defer { lock.unlock() }
+      guard !ending else { throw GraderError("the grader is being interrupted") }
+      return try body()
+    }
     func remove(group: pid_t) { lock.withLock { _ = groups.remove(group) } }
     func add(folder: String) { lock.withLock { _ = folders.insert(folder) } }
     func remove(folder: String) { lock.withLock { _ = folders.remove(folder) } }
 
     func endEverything() {
-      let (groups, folders) = lock.withLock { (self.groups, self.folders) }
+      let (groups, folders) = lock.withLock { () -> (Set<pid_t>, Set<String>) in
+        ending = true
+        return (self.groups, self.folders)
+      }
       for group in groups {
         let tree = ProcessTable.tree(of: group).pids
         ProcessTree.killTree(group, also: tree)

@@ -108,10 +108,12 @@ public struct Sandbox: Sendable {
   /// An empty working folder the test's user can write, created fresh for one test.
   func makeWorkingFolder(in area: URL) throws -> URL {
     let folder = area.appendingPathComponent("work-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    if kind == .separateUser {
-      chown(folder.path, uid_t(Sandbox.userID), gid_t(Sandbox.userID))
-      chmod(folder.path, 0o700)
+    try ProcessTree.unlessInterrupted {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      if kind == .separateUser {
+        chown(folder.path, uid_t(Sandbox.userID), gid_t(Sandbox.userID))
+        chmod(folder.path, 0o700)
+      }
     }
     return folder
   }
