@@ -62,6 +62,23 @@ final class FactoredFeedForwardLMTests: XCTestCase {
     }
   }
 
+  func testGoldenValues() throws {
+    try exercise {
+      // From the reference solution on this seed.
+      let m = Self.model(seed: 10_120)
+      let result = m.lossAndGradients(contexts: Self.contexts, targets: Self.targets)
+      assertClose(
+        result.loss, 1.8218520605017063, tolerance: 1e-12, "the mean loss", hint: Self.hint)
+      assertClose(
+        result.gradients.hiddenWeight[1, 3], -0.00083415594960203725, tolerance: 1e-12,
+        "∂L/∂hiddenWeight[1, 3]", hint: Self.hint)
+      assertClose(
+        result.gradients.embedding[2, 1], -0.073604187279324482, tolerance: 1e-12,
+        "∂L/∂embedding[2, 1] (word 2 fills two positions of one context and one of another)",
+        hint: Self.hint)
+    }
+  }
+
   func testGradientsMatchCenteredDifferences() throws {
     try exercise {
       let m = Self.model(seed: 10_121)

@@ -133,6 +133,22 @@ final class FactoredLanguageModelRunTests: XCTestCase {
     }
   }
 
+  func testGoldenStates() throws {
+    try exercise {
+      // From the reference solution on this seed.
+      let (model, state) = FactoredReference.model(seed: 10_110)
+      let run = model.run(FactoredReference.inputs, initialState: state)
+      assertEqual(run.states.count, 4, "one state per step")
+      guard run.states.count == 4 else { return }
+      assertClose(
+        run.states[3].hidden[1, 2], 0.1010938798520357, tolerance: 1e-12,
+        "h after step 3, row 1, unit 2", hint: Self.hint)
+      assertClose(
+        run.states[3].memory[2, 0], -0.92808903088949268, tolerance: 1e-12,
+        "the memory after step 3, row 2, unit 0", hint: Self.hint)
+    }
+  }
+
   func testAnEmptyChunkHasNoSteps() throws {
     try exercise {
       let (model, state) = FactoredReference.model(seed: 10_103)
@@ -190,6 +206,21 @@ final class FactoredLanguageModelGradientTests: XCTestCase {
             FactoredReference.windowedLoss($0, window: window, frozen: frozen, initial: state)
           }, tolerance: 1e-6, hint: "window \(window). " + Self.hint)
       }
+    }
+  }
+
+  func testGoldenLossAndGradientWithAWindowOfTwo() throws {
+    try exercise {
+      // From the reference solution on this seed.
+      let (model, state) = FactoredReference.model(seed: 10_110)
+      let result = model.lossAndGradients(
+        FactoredReference.chunk, initialState: state, truncation: 2)
+      assertClose(
+        result.loss, 2.5340279504253576, tolerance: 1e-12, "the loss of the chunk",
+        hint: Self.hint)
+      assertClose(
+        result.gradients.cell.recurrentWeight[0, 1], 0.051782021277120879, tolerance: 1e-12,
+        "∂L/∂W_h[0, 1] with a window of 2", hint: Self.hint)
     }
   }
 
