@@ -142,27 +142,24 @@ public struct Adam: Optimizer {
       var m = first.removeValue(forKey: name) ?? Matrix.zeros(like: p)
       var v = second.removeValue(forKey: name) ?? Matrix.zeros(like: p)
       let (beta1, beta2, rate, epsilon) = (self.beta1, self.beta2, learningRate, self.epsilon)
-      g.storage.withUnsafeBufferPointer { g in
-        m.storage.withUnsafeMutableBufferPointer { m in
-          v.storage.withUnsafeMutableBufferPointer { v in
-            p.storage.withUnsafeMutableBufferPointer { p in
-              // Eight elements at a time, each lane with exactly the scalar arithmetic below.
-              var k = 0
-              while k + 8 <= p.count {
-                let gk = load8(g, k)
-                let mk = beta1 * load8(m, k) + (1 - beta1) * gk
-                let vk = beta2 * load8(v, k) + (1 - beta2) * gk * gk
-                store8(mk, m, k)
-                store8(vk, v, k)
-                store8(load8(p, k) - rate * (mk / c1) / ((vk / c2).squareRoot() + epsilon), p, k)
-                k += 8
-              }
-              while k < p.count {
-                let gk = g[k]
-                m[k] = beta1 * m[k] + (1 - beta1) * gk
-                v[k] = beta2 * v[k] + (1 - beta2) * gk * gk
-                p[k] -= rate * (m[k] / c1) / ((v[k] / c2).squareRoot() + epsilon)
-                k += 1
+      let count = p.count
+      if count > 0 {
+        g.storage.withUnsafeBufferPointer { g in
+          m.storage.withUnsafeMutableBufferPointer { m in
+            v.storage.withUnsafeMutableBufferPointer { v in
+              p.storage.withUnsafeMutableBufferPointer { p in
+                // A plain loop over raw buffers: the compiler turns it into vector
+                // instructions (square root and division included; both are correctly rounded,
+                // so every lane gets exactly the bits of the scalar formula).
+                let (g, m, v, p) = (g.baseAddress!, m.baseAddress!, v.baseAddress!, p.baseAddress!)
+                for k in 0..<count {
+                  let gk = g[k]
+                  let mk = beta1 * m[k] + (1 - beta1) * gk
+                  let vk = beta2 * v[k] + (1 - beta2) * gk * gk
+                  m[k] = mk
+                  v[k] = vk
+                  p[k] -= rate * (mk / c1) / ((vk / c2).squareRoot() + epsilon)
+                }
               }
             }
           }
@@ -184,22 +181,4 @@ private func pow(_ base: Double, _ exponent: Double) -> Double {
     e >>= 1
   }
   return result
-}
-
-@inline(__always)
-private func load8(_ buffer: UnsafeBufferPointer<Double>, _ index: Int) -> SIMD8<Double> {
-  UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: index * 8, as: SIMD8<Double>.self)
-}
-
-@inline(__always)
-private func load8(_ buffer: UnsafeMutableBufferPointer<Double>, _ index: Int) -> SIMD8<Double> {
-  load8(UnsafeBufferPointer(buffer), index)
-}
-
-@inline(__always)
-private func store8(
-  _ value: SIMD8<Double>, _ buffer: UnsafeMutableBufferPointer<Double>, _ index: Int
-) {
-  UnsafeMutableRawBufferPointer(buffer).storeBytes(
-    of: value, toByteOffset: index * 8, as: SIMD8<Double>.self)
 }
