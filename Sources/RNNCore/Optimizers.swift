@@ -143,23 +143,23 @@ public struct Adam: Optimizer {
       var v = second.removeValue(forKey: name) ?? Matrix.zeros(like: p)
       let (beta1, beta2, rate, epsilon) = (self.beta1, self.beta2, learningRate, self.epsilon)
       let count = p.count
-      if count > 0 {
-        g.storage.withUnsafeBufferPointer { g in
-          m.storage.withUnsafeMutableBufferPointer { m in
-            v.storage.withUnsafeMutableBufferPointer { v in
-              p.storage.withUnsafeMutableBufferPointer { p in
-                // A plain loop over raw buffers: the compiler turns it into vector
-                // instructions (square root and division included; both are correctly rounded,
-                // so every lane gets exactly the bits of the scalar formula).
-                let (g, m, v, p) = (g.baseAddress!, m.baseAddress!, v.baseAddress!, p.baseAddress!)
-                for k in 0..<count {
-                  let gk = g[k]
-                  let mk = beta1 * m[k] + (1 - beta1) * gk
-                  let vk = beta2 * v[k] + (1 - beta2) * gk * gk
-                  m[k] = mk
-                  v[k] = vk
-                  p[k] -= rate * (mk / c1) / ((vk / c2).squareRoot() + epsilon)
-                }
+      // A plain loop over raw buffers. (Eight-lane vectors bought nothing here: the compiler
+      // turns `SIMD8.squareRoot()` into eight scalar square roots, each lane stored and
+      // reloaded around its own.)
+      g.storage.withUnsafeBufferPointer { g in
+        m.storage.withUnsafeMutableBufferPointer { m in
+          v.storage.withUnsafeMutableBufferPointer { v in
+            p.storage.withUnsafeMutableBufferPointer { p in
+              guard let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress,
+                let p = p.baseAddress
+              else { return }  // an empty block
+              for k in 0..<count {
+                let gk = g[k]
+                let mk = beta1 * m[k] + (1 - beta1) * gk
+                let vk = beta2 * v[k] + (1 - beta2) * gk * gk
+                m[k] = mk
+                v[k] = vk
+                p[k] -= rate * (mk / c1) / ((vk / c2).squareRoot() + epsilon)
               }
             }
           }
