@@ -3,7 +3,10 @@
 
 For each configuration and cell it runs, one after the other on an otherwise idle machine,
 `rnnkit bench train` (the kit, one thread, Double) and `pytorch_char_rnn.py` in float64 and
-float32, on the same text, and prints a Markdown table with the ratios. A maintainer's
+float32, on the same text, and prints a Markdown table with the ratios. For the LSTM it also
+measures float32 with PyTorch's oneDNN backend turned off: oneDNN runs a float32 LSTM (and
+only that case) as one fused kernel over the whole sequence; the last two columns compare
+the kit with PyTorch's step-by-step float32 path (the same path as in the other rows). A maintainer's
 instrument: it needs PyTorch (for example in a virtual environment outside the kit).
 
     RNNKIT_SOLUTIONS=1 swift build --product rnnkit
@@ -38,14 +41,14 @@ def kit_rate(args, cell, hidden, embedding, batch, seq, steps):
     return float(fields[10].replace(",", "")), float(fields[12]), row
 
 
-def torch_rate(args, cell, dtype, hidden, embedding, batch, seq, steps):
+def torch_rate(args, cell, dtype, hidden, embedding, batch, seq, steps, onednn=True):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_char_rnn.py")
     command = [
         args.python, script, "--data", args.data, "--cell", cell, "--dtype", dtype,
         "--hidden", str(hidden), "--embedding", str(embedding), "--batch", str(batch),
         "--seq", str(seq), "--steps", str(steps), "--repeats", str(args.repeats),
         "--peak-memory",
-    ]
+    ] + ([] if onednn else ["--no-onednn"])
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     return float(re.search(r"tokens_per_s=(\d+)", output).group(1))
@@ -60,18 +63,23 @@ def main():
     args = parser.parse_args()
 
     print("| configuration | cell | kit tokens/s | kit peak MiB | PyTorch fp64 | kit / fp64 "
-          "| PyTorch fp32 | kit / fp32 |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| PyTorch fp32 | kit / fp32 | PyTorch fp32, oneDNN off | kit / that |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, hidden, embedding, batch, seq, steps in CONFIGURATIONS:
         for cell in CELLS:
             shape = (hidden, embedding, batch, seq, steps)
             kit, peak, _ = kit_rate(args, cell, *shape)
             fp64 = torch_rate(args, cell, "float64", *shape)
             fp32 = torch_rate(args, cell, "float32", *shape)
+            if cell == "lstm":
+                plain = torch_rate(args, cell, "float32", *shape, onednn=False)
+                unfused = f"{plain:,.0f} | {kit / plain:.2f}"
+            else:
+                unfused = "(same path) | -"
             print(
                 f"| {label}: H {hidden}, E {embedding}, B {batch}, T {seq} | {cell} "
                 f"| {kit:,.0f} | {peak:.1f} | {fp64:,.0f} | {kit / fp64:.2f} "
-                f"| {fp32:,.0f} | {kit / fp32:.2f} |",
+                f"| {fp32:,.0f} | {kit / fp32:.2f} | {unfused} |",
                 flush=True)
 
 

@@ -12,6 +12,9 @@ every stream, the state is carried (detached) between updates, Adam(lr=0.002),
 gradients clipped to global norm 5.
 Timing: per run, 10 untimed updates, then --steps timed ones (time.perf_counter);
 tokens/s = batch*seq*steps/seconds; the median over --repeats runs. One thread.
+--no-onednn turns off PyTorch's oneDNN (mkldnn) backend: on the CPU it runs a float32 LSTM
+as one fused kernel over the whole sequence; without it the LSTM takes the same
+step-by-step path as every other case.
 
     python3 pytorch_char_rnn.py --data input.txt --cell lstm --dtype float64
 """
@@ -118,10 +121,14 @@ def main():
     p.add_argument("--train-fraction", type=float, default=0.9)
     p.add_argument("--peak-memory", action="store_true")
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--no-onednn", action="store_true",
+                   help="turn off the oneDNN backend (the fused float32 LSTM kernel)")
     args = p.parse_args()
 
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
+    if args.no_onednn:
+        torch.backends.mkldnn.enabled = False
     dtype = {"float64": torch.float64, "float32": torch.float32}[args.dtype]
 
     text = open(args.data, encoding="utf-8").read()
@@ -143,7 +150,8 @@ def main():
     line = (f"cell={args.cell} dtype={args.dtype} hidden={args.hidden} embedding={args.embedding} "
             f"batch={args.batch} seq={args.seq} steps={args.steps} repeats={args.repeats} "
             f"tokens_per_s={statistics.median(rates):.0f} "
-            f"min={min(rates):.0f} max={max(rates):.0f} vocab={vocab} threads={torch.get_num_threads()}")
+            f"min={min(rates):.0f} max={max(rates):.0f} vocab={vocab} threads={torch.get_num_threads()} "
+            f"onednn={'on' if torch.backends.mkldnn.enabled else 'off'}")
     if args.peak_memory:
         line += f" peak_rss_mib={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}"
     print(line, flush=True)
