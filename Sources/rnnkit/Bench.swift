@@ -45,9 +45,7 @@ private let benchOptionTable = OptionTable<BenchOptions>(
         .integer(
           "--repetitions", "N", atLeast: 1, help: "timed runs per measurement (default 11)"
         ) { $0.repetitions = $1 },
-        .integer(
-          "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
-        ) { $0.threads = $1 },
+        .threads { $0.threads = $1 },
         .helpFlag,
       ])
   ], nameColumn: 18)

@@ -119,9 +119,7 @@ private let trainBenchOptionTable = OptionTable<TrainBenchOptions>(sections: [
         "--repetitions", "N", atLeast: 1,
         help: "runs per measurement; the median is shown (default 3)"
       ) { $0.repetitions = $1 },
-      .integer(
-        "--threads", "N", atLeast: 1, help: "threads for large matrix products (default 1)"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
       .helpFlag,
     ])
 ])

@@ -240,10 +240,7 @@ let classifyOptionTable = OptionTable<ClassifyOptions>(sections: [
         "--seed", "S",
         help: "seeds the split, the weights, the shuffling and dropout (default 1)"
       ) { $0.seed = $1 },
-      .integer(
-        "--threads", "N", atLeast: 1,
-        help: "threads for the large matrix products (default 1; same results)"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
     ]),
   .init(
     "output and labeling",

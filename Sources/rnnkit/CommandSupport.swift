@@ -78,3 +78,13 @@ func lineBufferStandardOutput() {
   let stream = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
   if let stream { setvbuf(stream, nil, _IOLBF, 0) }
 }
+
+extension CommandOption {
+  /// `--threads N`, the same entry in every command that multiplies large matrices.
+  static func threads(set: @escaping @Sendable (inout Options, Int) -> Void) -> Self {
+    .integer(
+      "--threads", "N", atLeast: 1,
+      help: "threads for the large matrix products (default 1); the results are",
+      "the same for every N, only the speed changes", set: set)
+  }
+}

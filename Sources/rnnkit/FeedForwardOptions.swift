@@ -153,11 +153,7 @@ let feedForwardOptionTable = OptionTable<FeedForwardOptions>(sections: [
       .seed("--seed", "S", help: "seeds the weights and the order of the contexts (default 1)") {
         $0.seed = $1
       },
-      .integer(
-        "--threads", "N", atLeast: 1,
-        help: "threads for the large matrix products (default 1); the results are",
-        "the same for every N, only the speed changes"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
       .helpFlag,
     ]),
 ])

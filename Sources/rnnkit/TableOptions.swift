@@ -265,11 +265,7 @@ let tableOptionTable = OptionTable<TableOptions>(sections: [
         "contexts (default 1); each model starts from this seed, whichever",
         "--models are chosen"
       ) { $0.seed = $1 },
-      .integer(
-        "--threads", "N", atLeast: 1,
-        help: "threads for the large matrix products (default 1); the results are",
-        "the same for every N, only the speed changes"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
     ]),
   .init(
     "output",

@@ -195,11 +195,7 @@ let trainOptionTable = OptionTable<TrainOptions>(sections: [
         "--clip-value", "C", help: "clip every gradient element to [-C, C] (exercise 04.2)"
       ) { $0.clipValue = $1 },
       .seed("--seed", "S", help: "seeds the weights (default 1)") { $0.seed = $1 },
-      .integer(
-        "--threads", "N", atLeast: 1,
-        help: "threads for the large matrix products (default 1); the results are",
-        "the same for every N, only the speed changes"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
       .integer(
         "--log-every", "N", atLeast: 1, help: "updates between progress lines (default: steps / 20)"
       ) { $0.logEvery = $1 },

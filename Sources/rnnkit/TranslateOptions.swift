@@ -204,10 +204,7 @@ let translateOptionTable = OptionTable<TranslateOptions>(sections: [
       .seed("--seed", "S", help: "seeds the weights and the shuffling (default 1)") {
         $0.seed = $1
       },
-      .integer(
-        "--threads", "N", atLeast: 1,
-        help: "threads for the large matrix products (default 1; same results)"
-      ) { $0.threads = $1 },
+      .threads { $0.threads = $1 },
       .integer("--log-every", "N", atLeast: 1, help: "updates between progress lines (default 100)")
       { $0.logEvery = $1 },
     ]),
