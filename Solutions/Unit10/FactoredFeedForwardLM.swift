@@ -146,57 +146,12 @@ public struct FactoredFeedForwardLM<Output: OutputLayer>: Parameterized, Sendabl
 
 // MARK: - Token streams
 
-extension FactoredFeedForwardLM {
-  /// `log p(tokens[t] | context of t)` for every position of a stream, the contexts as in
-  /// ``FeedForwardLM/contexts(of:contextLength:boundary:)``, in batches of `batchSize`.
-  public func tokenLogProbabilities(
-    _ tokens: [Int], boundary: Int, batchSize: Int = 256
-  ) -> [Double] {
-    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
-    var out: [Double] = []
-    out.reserveCapacity(tokens.count)
-    var start = 0
-    while start < tokens.count {
-      let end = Swift.min(start + Swift.max(batchSize, 1), tokens.count)
-      let logP = logProbabilities(contexts: Array(all[start..<end]))
-      for t in start..<end { out.append(logP[t - start, tokens[t]]) }
-      start = end
-    }
-    return out
-  }
-
-  /// The perplexity `exp(-mean log p)` of the stream (1 for an empty stream).
-  public func perplexity(_ tokens: [Int], boundary: Int) -> Double {
-    let logP = tokenLogProbabilities(tokens, boundary: boundary)
-    guard !logP.isEmpty else { return 1 }
-    return exp(-logP.reduce(0, +) / Double(logP.count))
-  }
-
-  /// Trains on a token stream with Adam, as ``FeedForwardLM/train(_:boundary:epochs:batchSize:learningRate:rng:)``
-  /// does: each epoch visits every position once in a seeded random order. Returns the mean
-  /// training loss of each epoch.
-  @discardableResult
-  public mutating func train(
-    _ tokens: [Int], boundary: Int, epochs: Int, batchSize: Int = 32,
-    learningRate: Double = 0.01, rng: inout RandomSource
-  ) -> [Double] {
-    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
-    var optimizer = Adam(learningRate: learningRate)
-    var losses: [Double] = []
-    for _ in 0..<epochs {
-      let order = rng.permutation(tokens.count)
-      var total = 0.0
-      var start = 0
-      while start < order.count {
-        let picked = order[start..<Swift.min(start + Swift.max(batchSize, 1), order.count)]
-        let (loss, gradients) = lossAndGradients(
-          contexts: picked.map { all[$0] }, targets: picked.map { tokens[$0] })
-        total += loss * Double(picked.count)
-        optimizer.step(&self, gradients: gradients)
-        start += picked.count
-      }
-      losses.append(tokens.isEmpty ? 0 : total / Double(tokens.count))
-    }
-    return losses
+/// Scoring a stream, its perplexity and training on it come from ``WindowLanguageModel``.
+extension FactoredFeedForwardLM: WindowLanguageModel {
+  /// ``lossAndGradients(contexts:targets:)``.
+  public func minibatchLossAndGradients(
+    contexts: [[Int]], targets: [Int]
+  ) -> (loss: Double, gradients: FactoredFeedForwardLM) {
+    lossAndGradients(contexts: contexts, targets: targets)
   }
 }

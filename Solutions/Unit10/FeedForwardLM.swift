@@ -282,13 +282,43 @@ extension FeedForwardLM {
       }
     }
   }
+}
 
-  /// `log p(tokens[t] | context of t)` for every position of the stream (see
-  /// ``contexts(of:contextLength:boundary:)``), computed in batches of `batchSize`.
+/// A language model that predicts each token from the `contextLength` tokens before it:
+/// ``FeedForwardLM`` and ``FactoredFeedForwardLM``. Scoring a stream, its perplexity and
+/// training on it are written once, below, for every such model.
+public protocol WindowLanguageModel: Parameterized {
+  /// `n-1`: how many tokens each prediction reads.
+  var contextLength: Int { get }
+  /// `B x V`: row `b` is `log p(· | contexts[b])`.
+  func logProbabilities(contexts: [[Int]]) -> Matrix
+  /// The mean loss of a minibatch of contexts and their targets, and its gradient (a model
+  /// value whose blocks hold the gradients).
+  func minibatchLossAndGradients(
+    contexts: [[Int]], targets: [Int]
+  ) -> (loss: Double, gradients: Self)
+}
+
+extension FeedForwardLM: WindowLanguageModel {
+  /// ``lossAndCache(contexts:targets:)`` followed by ``backward(_:)``.
+  public func minibatchLossAndGradients(
+    contexts: [[Int]], targets: [Int]
+  ) -> (loss: Double, gradients: FeedForwardLM) {
+    let (loss, cache) = lossAndCache(contexts: contexts, targets: targets)
+    return (loss, backward(cache))
+  }
+}
+
+// MARK: - Token streams: evaluation and training
+
+extension WindowLanguageModel {
+  /// `log p(tokens[t] | context of t)` for every position of the stream (the contexts as in
+  /// ``FeedForwardLM/contexts(of:contextLength:boundary:)``), computed in batches of
+  /// `batchSize`.
   public func tokenLogProbabilities(
     _ tokens: [Int], boundary: Int, batchSize: Int = 256
   ) -> [Double] {
-    let all = Self.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
+    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
     var out: [Double] = []
     out.reserveCapacity(tokens.count)
     var start = 0
@@ -315,7 +345,7 @@ extension FeedForwardLM {
     _ tokens: [Int], boundary: Int, epochs: Int, batchSize: Int = 32,
     learningRate: Double = 0.01, rng: inout RandomSource
   ) -> [Double] {
-    let all = Self.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
+    let all = FeedForwardLM.contexts(of: tokens, contextLength: contextLength, boundary: boundary)
     var optimizer = Adam(learningRate: learningRate)
     var losses: [Double] = []
     for _ in 0..<epochs {
@@ -324,10 +354,10 @@ extension FeedForwardLM {
       var start = 0
       while start < order.count {
         let picked = order[start..<Swift.min(start + Swift.max(batchSize, 1), order.count)]
-        let (loss, cache) = lossAndCache(
+        let (loss, gradients) = minibatchLossAndGradients(
           contexts: picked.map { all[$0] }, targets: picked.map { tokens[$0] })
         total += loss * Double(picked.count)
-        optimizer.step(&self, gradients: backward(cache))
+        optimizer.step(&self, gradients: gradients)
         start += picked.count
       }
       losses.append(tokens.isEmpty ? 0 : total / Double(tokens.count))

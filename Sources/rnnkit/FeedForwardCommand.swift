@@ -21,11 +21,7 @@ func runFeedForward(_ arguments: [String]) -> Int32 {
 /// A feed-forward language model `rnnkit ffnn` and `rnnkit table` can train: Bengio's model
 /// with its full softmax (``FeedForwardLM``, exercises 10.7-10.8) or with any output layer
 /// (``FactoredFeedForwardLM``, exercise 10.12).
-protocol TrainableFeedForward: Parameterized {
-  /// `n-1`.
-  var contextLength: Int { get }
-  /// The mean loss of a batch of contexts and its gradients.
-  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self)
+protocol TrainableFeedForward: WindowLanguageModel {
   /// `log p(tokens[t] | context of t)` for every position, the contexts as in
   /// `FeedForwardLM.contexts(of:contextLength:boundary:)`.
   func streamLogProbabilities(_ tokens: [Int], boundary: Int) -> [Double]
@@ -36,11 +32,6 @@ protocol TrainableFeedForward: Parameterized {
 extension FeedForwardLM: TrainableFeedForward {
   func streamLogProbabilities(_ tokens: [Int], boundary: Int) -> [Double] {
     tokenLogProbabilities(tokens, boundary: boundary, batchSize: 256)
-  }
-
-  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self) {
-    let (loss, cache) = lossAndCache(contexts: contexts, targets: targets)
-    return (loss, backward(cache))
   }
 
   var summary: String {
@@ -73,10 +64,6 @@ extension FactoredFeedForwardLM: TrainableFeedForward {
       start = end
     }
     return out
-  }
-
-  func trainingStep(contexts: [[Int]], targets: [Int]) -> (loss: Double, gradients: Self) {
-    lossAndGradients(contexts: contexts, targets: targets)
   }
 
   var summary: String {
@@ -175,7 +162,7 @@ func trainFeedForward<Model: TrainableFeedForward>(
       let contexts = picked.map { p in
         (0..<n).map { k in p + 1 - n + k >= 0 ? training[p + 1 - n + k] : boundary }
       }
-      let (loss, gradients) = model.trainingStep(contexts: contexts, targets: targets)
+      let (loss, gradients) = model.minibatchLossAndGradients(contexts: contexts, targets: targets)
       guard loss.isFinite else {
         throw CommandFailure.input(
           "the feed-forward model diverged at update \(updates + 1): the loss is "
